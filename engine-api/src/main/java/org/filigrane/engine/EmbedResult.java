@@ -1,0 +1,16 @@
+package org.filigrane.engine;
+
+/**
+ * A watermarked copy of the input and what it cost.
+ *
+ * @param volume          the watermarked volume (a new one; the input is unchanged)
+ * @param payloadBits     bits layer R carried (payload, restoration data and map)
+ * @param capacityBits    bits layer R could have carried
+ * @param rangeShrunk     whether samples at the ends of the stored range had to be moved (and mapped)
+ * @param blocks          layer T blocks (0 without T)
+ * @param fullyProtected  blocks carrying their whole code
+ * @param unprotected     blocks carrying no code bit
+ */
+public record EmbedResult(Volume volume, long payloadBits, long capacityBits, boolean rangeShrunk, int blocks,
+        int fullyProtected, int unprotected) {
+}

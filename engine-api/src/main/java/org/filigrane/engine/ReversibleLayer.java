@@ -1,0 +1,332 @@
+package org.filigrane.engine;
+
+import org.filigrane.engine.spi.Backend;
+import org.filigrane.engine.spi.Checksums;
+
+/**
+ * Layer R: prediction-error histogram shifting, two checkerboard passes, one bit stream over the whole volume
+ * (pass 0 of every slice, then pass 1). The 144-bit header sits in the low bits of the first pixels of the volume
+ * (the reserved rows, never predicted from); their original low bits travel in the stream. FORMAT.md has the layout.
+ */
+final class ReversibleLayer {
+    static final int HEADER_BITS = 144;
+    static final int MAGIC = 0x4647;
+    static final int VERSION = 1;
+    static final int PEAK_MIN = Backend.HIST_MIN + 2;
+    static final int PEAK_MAX = Backend.HIST_MIN + Backend.HIST_BINS - 2;
+
+    private final Backend backend;
+
+    ReversibleLayer(Backend backend) {
+        this.backend = backend;
+    }
+
+    record Header(int shrink, int flags, int peak0, int peak1, long bits0, long bits1) {
+    }
+
+    /** What embedding used and left over, for the report. */
+    record Embedded(Header header, long streamBits, long capacityBits) {
+    }
+
+    /** What decoding found: the payload bytes and the header that framed them. */
+    record Decoded(Header header, byte[] payload) {
+    }
+
+    // ---- geometry ----
+
+    static int reservedRows(Volume v) {
+        return (HEADER_BITS + v.columns() - 1) / v.columns();
+    }
+
+    /** True when the volume can hold the header at all. */
+    static boolean fits(Volume v) {
+        return (long) v.slices() * v.rows() > reservedRows(v);
+    }
+
+    static int[] firstRows(Volume v) {
+        int[] first = new int[v.slices()];
+        long reserved = reservedRows(v);
+        for (int s = 0; s < first.length; s++) {
+            first[s] = (int) Math.max(0, Math.min(v.rows(), reserved - (long) s * v.rows()));
+        }
+        return first;
+    }
+
+    /** Whether the stored range leaves room for {@code shrink} steps at both ends and one value between. */
+    static boolean rangeAllows(PixelFormat f, int shrink) {
+        return (long) f.max() - f.min() >= 2L * shrink + 1;
+    }
+
+    // ---- capacity ----
+
+    /**
+     * Bits the two passes can carry: pass 0 exactly, pass 1 measured after filling pass 0 with a fixed pseudo-random
+     * pattern (the real payload's pass-0 bits can move it by a few bits; embedding re-checks).
+     */
+    long capacityBits(Volume input, int shrink) {
+        if (!fits(input) || !rangeAllows(input.format(), shrink)) {
+            return 0;
+        }
+        Volume w = input.copy();
+        Shrink.apply(w, shrink);
+        int[] first = firstRows(w);
+        long[][] hist = histograms(w, first, 0);
+        int peak0 = choosePeak(hist);
+        long[] c0 = embeddable(hist, peak0, false);
+        long cap0 = sum(c0);
+        long[] noise = new long[(int) ((cap0 + 63) >>> 6) + 1];
+        long x = 0x9E3779B97F4A7C15L;
+        for (int i = 0; i < noise.length; i++) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+            noise[i] = x;
+        }
+        int[] limits0 = cutoff(c0, cap0);
+        backend.embedPass(w, first, 0, peak0, noise, offsets(limits0, 0), limits0);
+        long[][] hist1 = histograms(w, first, 1);
+        return cap0 + sum(embeddable(hist1, choosePeak(hist1), false));
+    }
+
+    // ---- embed ----
+
+    /** Embeds {@code payload} into {@code w} in place. {@code w} must be the engine's own copy. */
+    Embedded embed(Volume w, byte[] payload, int shrink, int flags) throws CapacityExceededException {
+        if (!fits(w)) {
+            throw new CapacityExceededException("volume too small for the " + HEADER_BITS + "-bit header",
+                    HEADER_BITS, 0);
+        }
+        if (!rangeAllows(w.format(), shrink)) {
+            throw new CapacityExceededException("stored range of " + w.format() + " too narrow for reversible layers",
+                    1, 0);
+        }
+        BitWriter map = Shrink.apply(w, shrink);
+        int[] first = firstRows(w);
+        BitWriter stream = new BitWriter();
+        if (map != null) {
+            stream.append(map);
+        }
+        for (int i = 0; i < HEADER_BITS; i++) {
+            stream.bit(reservedSample(w, i) & 1);
+        }
+        stream.gamma(payload.length + 1L);
+        stream.bytes(payload);
+        long total = stream.length();
+        long[] words = stream.words();
+
+        long[][] hist0 = histograms(w, first, 0);
+        int peak0 = choosePeak(hist0);
+        long[] c0 = embeddable(hist0, peak0, false);
+        long cap0 = sum(c0);
+        long bits0 = Math.min(total, cap0);
+        int[] limits0 = cutoff(c0, bits0);
+        backend.embedPass(w, first, 0, peak0, words, offsets(limits0, 0), limits0);
+
+        long[][] hist1 = histograms(w, first, 1);
+        int peak1 = choosePeak(hist1);
+        long[] c1 = embeddable(hist1, peak1, false);
+        long cap1 = sum(c1);
+        long bits1 = total - bits0;
+        if (bits1 > cap1) {
+            throw new CapacityExceededException("payload does not fit", total, cap0 + cap1);
+        }
+        int[] limits1 = cutoff(c1, bits1);
+        backend.embedPass(w, first, 1, peak1, words, offsets(limits1, bits0), limits1);
+
+        Header header = new Header(map != null ? shrink : 0, flags, peak0, peak1, bits0, bits1);
+        writeHeader(w, header);
+        return new Embedded(header, total, cap0 + cap1);
+    }
+
+    // ---- decode ----
+
+    /**
+     * Reads the header; null when there is none (never watermarked, or another layer is still on top).
+     */
+    static Header readHeader(Volume w) {
+        if (!fits(w)) {
+            return null;
+        }
+        BitWriter bits = new BitWriter();
+        for (int i = 0; i < HEADER_BITS; i++) {
+            bits.bit(reservedSample(w, i) & 1);
+        }
+        BitReader r = new BitReader(bits.words(), HEADER_BITS);
+        int magic = (int) r.bits(16);
+        int version = (int) r.bits(8);
+        int shrinkAndFlags = (int) r.bits(8);
+        int peak0 = (short) r.bits(16);
+        int peak1 = (short) r.bits(16);
+        long bits0 = r.bits(32);
+        long bits1 = r.bits(32);
+        int crc = (int) r.bits(16);
+        if (magic != MAGIC || version != VERSION || crc != headerCrc(bits.words())) {
+            return null;
+        }
+        if (peak0 < PEAK_MIN || peak0 > PEAK_MAX || peak1 < PEAK_MIN || peak1 > PEAK_MAX) {
+            return null;
+        }
+        return new Header(shrinkAndFlags & 3, shrinkAndFlags >>> 2, peak0, peak1, bits0, bits1);
+    }
+
+    /** Restores {@code w} in place to the layer's input and returns the payload. */
+    Decoded decode(Volume w, Header h) {
+        int[] first = firstRows(w);
+        BitWriter all = new BitWriter();
+        BitWriter part1 = extract(w, first, 1, h.peak1(), h.bits1());
+        all.append(extract(w, first, 0, h.peak0(), h.bits0()));
+        all.append(part1);
+        BitReader stream = new BitReader(all.words(), all.length());
+        byte[] symbols = h.shrink() > 0 ? Shrink.readMap(stream) : null;
+        int[] lsb = new int[HEADER_BITS];
+        for (int i = 0; i < HEADER_BITS; i++) {
+            lsb[i] = stream.bit();
+        }
+        long length = stream.gamma() - 1;
+        if (length < 0 || length * 8 > stream.remaining()) {
+            throw new MalformedWatermarkException("payload length " + length + " exceeds the stream");
+        }
+        byte[] payload = stream.bytes((int) length);
+        for (int i = 0; i < HEADER_BITS; i++) {
+            setReservedLowBit(w, i, lsb[i]);
+        }
+        if (symbols != null) {
+            Shrink.undo(w, h.shrink(), symbols);
+        }
+        return new Decoded(h, payload);
+    }
+
+    /** Extracts {@code total} bits of one pass, slices in order, and restores the pass. */
+    private BitWriter extract(Volume w, int[] first, int parity, int peak, long total) {
+        long[][] hist = histograms(w, first, parity);
+        long[] c = embeddable(hist, peak, true);
+        if (sum(c) < total) {
+            throw new MalformedWatermarkException("pass " + parity + " holds fewer bits than its header says");
+        }
+        int[] limits = cutoff(c, total);
+        long[][] out = new long[w.slices()][];
+        for (int s = 0; s < out.length; s++) {
+            out[s] = new long[(limits[s] + 63) / 64 + 1];
+        }
+        backend.extractPass(w, first, parity, peak, out, limits);
+        BitWriter joined = new BitWriter();
+        for (int s = 0; s < out.length; s++) {
+            BitReader r = new BitReader(out[s], limits[s]);
+            for (int i = 0; i < limits[s]; i++) {
+                joined.bit(r.bit());
+            }
+        }
+        return joined;
+    }
+
+    // ---- planning helpers ----
+
+    private long[][] histograms(Volume w, int[] first, int parity) {
+        long[][] hist = new long[w.slices()][Backend.HIST_BINS];
+        backend.errorHistograms(w, first, parity, hist);
+        return hist;
+    }
+
+    /** The right peak P maximising the count of errors P and P-1; ties go to the P nearest 0, then the lower. */
+    static int choosePeak(long[][] hist) {
+        long[] total = new long[Backend.HIST_BINS];
+        for (long[] h : hist) {
+            for (int i = 0; i < total.length; i++) {
+                total[i] += h[i];
+            }
+        }
+        int best = 0;
+        long bestCount = -1;
+        for (int p = PEAK_MIN; p <= PEAK_MAX; p++) {
+            long count = total[p - Backend.HIST_MIN] + total[p - 1 - Backend.HIST_MIN];
+            if (count > bestCount || (count == bestCount && Math.abs(p) < Math.abs(best))) {
+                best = p;
+                bestCount = count;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Per slice, pixels that carry a bit: errors P-1..P before embedding, P-2..P+1 in a marked image.
+     */
+    static long[] embeddable(long[][] hist, int peak, boolean marked) {
+        long[] c = new long[hist.length];
+        int lo = marked ? peak - 2 : peak - 1;
+        int hi = marked ? peak + 1 : peak;
+        for (int s = 0; s < hist.length; s++) {
+            for (int e = lo; e <= hi; e++) {
+                c[s] += hist[s][e - Backend.HIST_MIN];
+            }
+        }
+        return c;
+    }
+
+    /** Bits per slice when {@code total} bits fill the slices in order. */
+    static int[] cutoff(long[] counts, long total) {
+        int[] limits = new int[counts.length];
+        long remaining = total;
+        for (int s = 0; s < counts.length; s++) {
+            limits[s] = (int) Math.min(counts[s], remaining);
+            remaining -= limits[s];
+        }
+        return limits;
+    }
+
+    static long[] offsets(int[] limits, long start) {
+        long[] off = new long[limits.length];
+        long at = start;
+        for (int s = 0; s < limits.length; s++) {
+            off[s] = at;
+            at += limits[s];
+        }
+        return off;
+    }
+
+    static long sum(long[] a) {
+        long t = 0;
+        for (long x : a) {
+            t += x;
+        }
+        return t;
+    }
+
+    // ---- header in the reserved low bits ----
+
+    private static int reservedSample(Volume w, int i) {
+        int perSlice = w.rows() * w.columns();
+        return w.format().value(w.slice(i / perSlice)[i % perSlice]);
+    }
+
+    private static void setReservedLowBit(Volume w, int i, int bit) {
+        int perSlice = w.rows() * w.columns();
+        short[] px = w.slice(i / perSlice);
+        int v = w.format().value(px[i % perSlice]);
+        px[i % perSlice] = w.format().store((v & ~1) | bit);
+    }
+
+    private static void writeHeader(Volume w, Header h) {
+        BitWriter bits = new BitWriter();
+        bits.bits(MAGIC, 16);
+        bits.bits(VERSION, 8);
+        bits.bits(h.shrink() | (h.flags() << 2), 8);
+        bits.bits(h.peak0(), 16);
+        bits.bits(h.peak1(), 16);
+        bits.bits(h.bits0(), 32);
+        bits.bits(h.bits1(), 32);
+        bits.bits(headerCrc(bits.words()), 16);
+        BitReader r = new BitReader(bits.words(), HEADER_BITS);
+        for (int i = 0; i < HEADER_BITS; i++) {
+            setReservedLowBit(w, i, r.bit());
+        }
+    }
+
+    /** CRC-16 of the first 128 header bits, taken as 16 bytes, stream order. */
+    private static int headerCrc(long[] words) {
+        int crc = Checksums.CRC16_INIT;
+        for (int i = 0; i < 16; i++) {
+            crc = Checksums.crc16(crc, (int) (words[i / 8] >>> (8 * (i % 8))));
+        }
+        return crc;
+    }
+}

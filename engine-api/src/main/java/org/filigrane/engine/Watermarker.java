@@ -1,0 +1,235 @@
+package org.filigrane.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import org.filigrane.engine.spi.Backend;
+
+/**
+ * The public facade: embed, verify, restore, capacity and robust-ID detection. It validates every argument, never
+ * changes the caller's volume (it works on copies) and hands the per-pixel work to the selected {@link Backend}.
+ *
+ * <pre>{@code
+ * Watermarker wm = Watermarker.create(MasterKey.fromFile(keyFile));      // backend "auto"
+ * EmbedResult r = wm.embed(volume, WatermarkSpec.reversible("hospital-b", "second opinion, case 42"));
+ * VerificationReport report = wm.verify(r.volume());                    // AUTHENTIC
+ * Volume original = wm.restore(r.volume());                             // bit for bit
+ * }</pre>
+ */
+public final class Watermarker {
+    private static final String MAC_PURPOSE = "R-mac";
+    private static final String ROBUST_PURPOSE = "D-pattern";
+    private static final int FLAG_ROBUST = 4;
+
+    private final Backend backend;
+    private final MasterKey key;
+    private final ReversibleLayer reversible;
+    private final TamperLayer tamper;
+    private final RobustLayer robust;
+
+    private Watermarker(Backend backend, MasterKey key) {
+        this.backend = backend;
+        this.key = key;
+        this.reversible = new ReversibleLayer(backend);
+        this.tamper = new TamperLayer(backend);
+        // Layer D's pattern depends on the master key only, so one extraction reveals the ID without a key search.
+        this.robust = new RobustLayer(backend, key.derive(ROBUST_PURPOSE, ""));
+    }
+
+    /** With the fastest backend that runs here ({@code auto}). */
+    public static Watermarker create(MasterKey key) {
+        return create(key, "auto");
+    }
+
+    /** With the backend named {@code backendName}: {@code auto}, {@code reference}, {@code vector}, {@code opencl}. */
+    public static Watermarker create(MasterKey key, String backendName) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(backendName, "backendName");
+        return new Watermarker(Backends.select(backendName), key);
+    }
+
+    /** For tests and benchmarks that hold a backend instance. */
+    public static Watermarker create(MasterKey key, Backend backend) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(backend, "backend");
+        return new Watermarker(backend, key);
+    }
+
+    public String backendName() {
+        return backend.name();
+    }
+
+    // ---- capacity ----
+
+    public Capacity capacity(Volume volume, WatermarkSpec spec) {
+        check(volume, spec);
+        if (!spec.has(Layer.REVERSIBLE)) {
+            return new Capacity(0, 0, 0);
+        }
+        long total = reversible.capacityBits(volume, spec.shrink());
+        long overhead = overheadBits(volume, spec);
+        // 64 spare bits cover the length field growing with the message.
+        long bytes = Math.max(0, (total - overhead - 64) / 8);
+        return new Capacity(total, overhead, bytes);
+    }
+
+    private long overheadBits(Volume volume, WatermarkSpec spec) {
+        Volume w = volume.copy();
+        BitWriter map = Shrink.apply(w, spec.shrink());
+        long payload = 8L * Payload.size(spec.recipient(), "", volume.slices());
+        return (map != null ? map.length() : 0) + ReversibleLayer.HEADER_BITS + 2 * 64 - 2
+                * Long.numberOfLeadingZeros(payload / 8 + 1) + payload;
+    }
+
+    // ---- embed ----
+
+    /**
+     * Returns a watermarked copy. The input is validated first (shape, every sample in its stored range) and never
+     * changed; a payload that does not fit is refused with {@link CapacityExceededException}.
+     */
+    public EmbedResult embed(Volume volume, WatermarkSpec spec) throws WatermarkException {
+        check(volume, spec);
+        Volume w = volume.copy();
+        if (spec.has(Layer.ROBUST)) {
+            robust.embed(w, spec.robustId());
+        }
+        if (!spec.has(Layer.REVERSIBLE)) {
+            return new EmbedResult(w, 0, 0, false, 0, 0, 0);
+        }
+        int flags = (spec.has(Layer.TAMPER) ? spec.profile().id() : 0) | (spec.has(Layer.ROBUST) ? FLAG_ROBUST : 0);
+        byte[] macKey = key.derive(MAC_PURPOSE, spec.recipient());
+        byte[] keyId = HexFormat.of().parseHex(key.keyId(spec.recipient()));
+        Payload payload = Payload.create(w, spec.recipient(), spec.message(), keyId, flags, macKey);
+        ReversibleLayer.Embedded r = reversible.embed(w, payload.toBytes(), spec.shrink(), flags);
+        TamperLayer.Coverage t = spec.has(Layer.TAMPER) ? tamper.embed(w, spec.profile())
+                : new TamperLayer.Coverage(0, 0, 0, 0);
+        return new EmbedResult(w, r.streamBits(), r.capacityBits(), r.header().shrink() > 0, t.blocks(),
+                t.fullyProtected(), t.unprotected());
+    }
+
+    // ---- verify ----
+
+    /** Says whether the volume is authentic, tampered (and where), foreign to this key, or not watermarked. */
+    public VerificationReport verify(Volume volume) {
+        Objects.requireNonNull(volume, "volume");
+        Found found = find(volume);
+        if (found == null) {
+            return VerificationReport.notWatermarked();
+        }
+        if (found.header == null) {
+            TamperLayer.Check t = found.check;
+            return new VerificationReport(VerificationReport.Status.TAMPERED, null, null, null, found.profile,
+                    t.cells(), List.of(), List.of(), List.of(), false, t.failedColumns(), t.unprotectedBlocks(),
+                    "layer T found but layer R's header is damaged; " + t.cells().size() + " block(s) failed");
+        }
+        List<TamperedCell> cells = found.check != null ? found.check.cells() : List.of();
+        int failedColumns = found.check != null ? found.check.failedColumns() : 0;
+        int unprotected = found.check != null ? found.check.unprotectedBlocks() : 0;
+        Payload payload;
+        try {
+            payload = Payload.parse(reversible.decode(found.volume, found.header).payload());
+        } catch (MalformedWatermarkException e) {
+            return new VerificationReport(VerificationReport.Status.TAMPERED, null, null, null, found.profile, cells,
+                    List.of(), List.of(), List.of(), false, failedColumns, unprotected,
+                    "layer R cannot be decoded (" + e.getMessage() + "); " + cells.size() + " block(s) failed");
+        }
+        boolean authentic = payload.macValid(key.derive(MAC_PURPOSE, payload.recipient()));
+        SliceMatch match = SliceMatch.of(payload, found.volume);
+        boolean hashOk = match.clean() && Arrays.equals(payload.volumeHash(),
+                Payload.volumeHash(found.volume, Payload.sliceDigests(found.volume)));
+        String keyId = HexFormat.of().formatHex(payload.keyId());
+        VerificationReport.Status status;
+        String detail;
+        if (!cells.isEmpty() || !hashOk || failedColumns > 0) {
+            status = VerificationReport.Status.TAMPERED;
+            detail = cells.size() + " block(s) failed, " + match.altered().size() + " slice(s) altered, "
+                    + match.missing().size() + " missing, " + match.unexpected().size() + " unexpected"
+                    + (match.reordered() ? ", slices reordered" : "") + (failedColumns > 0 ? ", " + failedColumns
+                    + " column code(s) failed" : "") + (authentic ? "" : "; MAC does not verify with this key");
+        } else if (!authentic) {
+            status = VerificationReport.Status.NOT_AUTHENTIC;
+            detail = "watermark present but its MAC does not verify with this key (key id " + keyId + ")";
+        } else {
+            status = VerificationReport.Status.AUTHENTIC;
+            detail = "authentic: every pixel as recorded for " + payload.recipient();
+        }
+        return new VerificationReport(status, payload.recipient(), payload.message(), keyId, found.profile, cells,
+                match.altered(), match.missing(), match.unexpected(), match.reordered(), failedColumns, unprotected,
+                detail);
+    }
+
+    // ---- restore ----
+
+    /**
+     * Removes layers T and R and returns the volume they were embedded into, bit for bit (layer D, not reversible,
+     * stays). Refuses, leaving the input unchanged, when the volume is not watermarked, its MAC does not verify
+     * with this key, or the restored pixels do not match their recorded SHA-256.
+     */
+    public Volume restore(Volume volume) throws WatermarkException {
+        Objects.requireNonNull(volume, "volume");
+        Found found = find(volume);
+        if (found == null || found.header == null) {
+            throw new WatermarkException(found == null ? "no Filigrane watermark found"
+                    : "layer R's header is damaged: the volume was altered");
+        }
+        Payload payload;
+        try {
+            payload = Payload.parse(reversible.decode(found.volume, found.header).payload());
+        } catch (MalformedWatermarkException e) {
+            throw new WatermarkException("layer R cannot be decoded: " + e.getMessage());
+        }
+        if (!payload.macValid(key.derive(MAC_PURPOSE, payload.recipient()))) {
+            throw new WatermarkException("the watermark's MAC does not verify with this key");
+        }
+        if (!Arrays.equals(payload.volumeHash(), Payload.volumeHash(found.volume,
+                Payload.sliceDigests(found.volume)))) {
+            throw new WatermarkException("restored pixels do not match the recorded SHA-256: the volume was altered");
+        }
+        return found.volume;
+    }
+
+    // ---- layer D ----
+
+    /** Blind detection of layer D's recipient ID, also on 8-bit, flipped, rotated or JPEG-compressed exports. */
+    public RobustDetection detectRobust(Volume volume) {
+        Objects.requireNonNull(volume, "volume");
+        return robust.detect(volume);
+    }
+
+    // ---- discovery ----
+
+    private record Found(Volume volume, TamperProfile profile, TamperLayer.Check check,
+            ReversibleLayer.Header header) {
+    }
+
+    /**
+     * Peels layer T with each profile (and with none) until layer R's header appears and names that profile.
+     * Null when nothing was found; a result without header when T decoded well but R's header did not.
+     */
+    private Found find(Volume volume) {
+        Found bestT = null;
+        List<TamperProfile> tries = new ArrayList<>(List.of(TamperProfile.values()));
+        tries.add(null);
+        for (TamperProfile p : tries) {
+            Volume w = volume.copy();
+            TamperLayer.Check check = p != null ? tamper.verifyAndRestore(w, p) : null;
+            ReversibleLayer.Header header = ReversibleLayer.readHeader(w);
+            if (header != null && (header.flags() & 3) == (p == null ? 0 : p.id())) {
+                return new Found(w, p, check, header);
+            }
+            if (check != null && 2L * check.validBlocks() > check.totalBlocks()
+                    && (bestT == null || check.validBlocks() > bestT.check.validBlocks())) {
+                bestT = new Found(w, p, check, null);
+            }
+        }
+        return bestT;
+    }
+
+    private static void check(Volume volume, WatermarkSpec spec) {
+        Objects.requireNonNull(volume, "volume");
+        Objects.requireNonNull(spec, "spec");
+        volume.checkRange();
+    }
+}
