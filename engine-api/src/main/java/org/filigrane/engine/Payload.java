@@ -15,11 +15,13 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The bytes layer R carries (FORMAT.md, "payload"): recipient, message, key id, layer flags, a truncated SHA-256 of
- * every slice, the SHA-256 over the volume's shape and slice hashes, and an HMAC-SHA256 over all of it.
+ * every slice, the SHA-256 over the volume's shape and slice hashes, and an HMAC-SHA256 over all of it, truncated
+ * to 128 bits (RFC 2104 allows half the hash length; the 16 bytes saved matter on thin volumes).
  */
 record Payload(String recipient, String message, byte[] keyId, int flags, int[] sliceHashes, byte[] volumeHash,
         byte[] mac) {
     static final int VERSION = 1;
+    static final int MAC_BYTES = 16;
 
     /** Per-slice SHA-256 (all cores), over each sample's 16 bits, little-endian. */
     static byte[][] sliceDigests(Volume v) {
@@ -60,7 +62,7 @@ record Payload(String recipient, String message, byte[] keyId, int flags, int[] 
             truncated[s] = truncate(digests[s]);
         }
         Payload unsigned = new Payload(recipient, message, keyId, flags, truncated, volumeHash(input, digests),
-                new byte[32]);
+                new byte[MAC_BYTES]);
         return new Payload(recipient, message, keyId, flags, truncated, unsigned.volumeHash,
                 hmac(macKey, unsigned.signedPart()));
     }
@@ -119,7 +121,7 @@ record Payload(String recipient, String message, byte[] keyId, int flags, int[] 
                 hashes[s] = in.readInt();
             }
             byte[] volumeHash = readN(in, 32);
-            byte[] mac = readN(in, 32);
+            byte[] mac = readN(in, MAC_BYTES);
             if (in.available() != 0) {
                 throw new MalformedWatermarkException("trailing payload bytes");
             }
@@ -139,7 +141,7 @@ record Payload(String recipient, String message, byte[] keyId, int flags, int[] 
     /** Size of the serialized payload for a given recipient, message and slice count. */
     static int size(String recipient, String message, int slices) {
         return 1 + 2 + recipient.getBytes(StandardCharsets.UTF_8).length + 4
-                + message.getBytes(StandardCharsets.UTF_8).length + 8 + 1 + 4 + 4 * slices + 32 + 32;
+                + message.getBytes(StandardCharsets.UTF_8).length + 8 + 1 + 4 + 4 * slices + 32 + MAC_BYTES;
     }
 
     static MessageDigest sha256() {
@@ -154,7 +156,7 @@ record Payload(String recipient, String message, byte[] keyId, int flags, int[] 
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
+            return Arrays.copyOf(mac.doFinal(data), MAC_BYTES);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

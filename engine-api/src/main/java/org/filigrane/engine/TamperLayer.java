@@ -120,6 +120,7 @@ final class TamperLayer {
         }
         int failedColumns = 0;
         int unchecked = 0;
+        boolean[] leadingColumnFailed = new boolean[blocks];
         if (n > 1) {
             int k = g.columnsPerBlockSide();
             for (int b = 0; b < blocks; b++) {
@@ -135,11 +136,36 @@ final class TamperLayer {
                         unchecked++;
                     } else if (((bits[0][b] ^ expected) & mask) != 0) {
                         failedColumns++;
+                        leadingColumnFailed[b] = true;
+                    }
+                }
+            }
+            // A column code can fail because a slice under it changed, because slices moved, or because the
+            // leading block that carries it was altered (its code bits, not its content). When every block under
+            // it verified and the failure is local (slices moving fail nearly every column), blame the carrier.
+            if (2 * failedColumns < g.columnCount()) {
+                for (int b = 0; b < blocks; b++) {
+                    if (leadingColumnFailed[b] && verifiedBelow(bits, codes, carried, b, n)) {
+                        TamperedCell c = cell(g, 0, b);
+                        if (!cells.contains(c)) {
+                            cells.add(c);
+                        }
                     }
                 }
             }
         }
         return new Check(cells, failedColumns, unchecked, unprotected, valid, n * blocks);
+    }
+
+    /** Whether block {@code b} of every slice after the leading one carried code bits and they matched. */
+    private static boolean verifiedBelow(long[][] bits, int[][] codes, int[][] carried, int b, int n) {
+        for (int s = 1; s < n; s++) {
+            long known = knownMask(HORIZONTAL_BITS, carried[s][2 * b], carried[s][2 * b + 1]);
+            if (known == 0 || ((bits[s][b] ^ codes[s][b]) & known) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Bits present when pass 0 carried {@code c0} of the first half and pass 1 {@code c1} of the rest. */

@@ -35,7 +35,8 @@ public enum TamperProfile {
         return columnSize;
     }
 
-    BlockGrid grid(int rows, int columns) {
+    /** The grid this profile lays over a slice of {@code rows x columns}. */
+    public BlockGrid grid(int rows, int columns) {
         return new BlockGrid(rows, columns, blockSize, columnSize, sumFactor);
     }
 

@@ -1,0 +1,239 @@
+package org.filigrane.engine.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.filigrane.engine.Capacity;
+import org.filigrane.engine.CapacityExceededException;
+import org.filigrane.engine.EmbedResult;
+import org.filigrane.engine.Layer;
+import org.filigrane.engine.MasterKey;
+import org.filigrane.engine.PixelFormat;
+import org.filigrane.engine.TamperProfile;
+import org.filigrane.engine.TamperedCell;
+import org.filigrane.engine.VerificationReport;
+import org.filigrane.engine.VerificationReport.Status;
+import org.filigrane.engine.Volume;
+import org.filigrane.engine.Watermarker;
+import org.filigrane.engine.WatermarkSpec;
+import org.filigrane.engine.demo.Phantom;
+import org.filigrane.engine.spi.Backend;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Properties of the whole reversible pipeline (layers R and T) on one backend: bit-exact round trips on a thousand
+ * random volumes, range safety, tamper localization, slice structure, keys, capacity refusal and quality.
+ */
+public abstract class PipelinePropertiesTest {
+    private static final long BASE_SEED = Long.getLong("filigrane.seed", 20261121L);
+    private static final MasterKey KEY = MasterKey.of("pipeline-properties-master-key!!".getBytes());
+    private static final MasterKey OTHER_KEY = MasterKey.of("some-other-issuer-master-key-32b".getBytes());
+
+    protected abstract Backend backend();
+
+    private Watermarker watermarker(MasterKey key) {
+        return Watermarker.create(key, backend());
+    }
+
+    @Test
+    void thousandRandomVolumesRoundTripBitForBit() throws Exception {
+        Watermarker wm = watermarker(KEY);
+        int roundTrips = 0;
+        int refused = 0;
+        java.util.Map<String, Integer> byShape = new java.util.TreeMap<>();
+        java.util.Map<String, Integer> byFormat = new java.util.TreeMap<>();
+        int count = Integer.getInteger("filigrane.roundTrips", 1000);
+        for (int i = 0; i < count; i++) {
+            long seed = BASE_SEED + i;
+            Volume v = RandomVolumes.any(seed);
+            SplittableRandom r = new SplittableRandom(seed);
+            String message = "m".repeat(r.nextInt(40));
+            WatermarkSpec spec = WatermarkSpec.reversible("rcpt" + i, message)
+                    .withProfile(r.nextBoolean() ? TamperProfile.DEFAULT : TamperProfile.PAPER);
+            if (r.nextInt(4) == 0) {
+                spec = spec.withLayers(EnumSet.of(Layer.REVERSIBLE));
+            }
+            String what = "seed " + seed + " " + v + " " + spec.layers();
+            Volume snapshot = v.copy();
+            Capacity capacity = wm.capacity(v, spec);
+            EmbedResult result;
+            try {
+                result = wm.embed(v, spec);
+            } catch (CapacityExceededException e) {
+                assertTrue(snapshot.sameContent(v), "refusal changed the input, " + what);
+                assertTrue(capacity.messageBytes() < message.length() + 8,
+                        "refused although capacity said " + capacity + ", " + what + ": " + e.getMessage());
+                refused++;
+                if (Boolean.getBoolean("filigrane.explain")) {
+                    System.out.println("refused " + what + " message " + message.length() + " " + capacity);
+                }
+                continue;
+            }
+            assertTrue(snapshot.sameContent(v), "embedding changed the input, " + what);
+            Volume marked = result.volume();
+            assertDoesNotThrow(marked::checkRange, "value outside the stored range, " + what);
+            VerificationReport report = wm.verify(marked);
+            assertEquals(Status.AUTHENTIC, report.status(), what + ": " + report.detail());
+            assertEquals(message, report.message(), what);
+            Volume restored = wm.restore(marked);
+            if (!restored.sameContent(v)) {
+                fail("restore is not bit-exact, " + what);
+            }
+            roundTrips++;
+            byShape.merge(v.rows() + "x" + v.columns(), 1, Integer::sum);
+            byFormat.merge(v.format().toString(), 1, Integer::sum);
+        }
+        System.out.println("round trips: " + roundTrips + ", refused for capacity: " + refused + " of " + count
+                + "; by shape " + byShape + "; by format " + byFormat);
+        // Slices too small for the 144-bit header (1x1, 2x3 stacks) and noise over a wide range are refused by
+        // design; every other shape and every format must round-trip often, or the test proves little.
+        assertTrue(roundTrips >= count * 2 / 5, "only " + roundTrips + " of " + count + " volumes round-tripped");
+        for (int[] shape : RandomVolumes.SHAPES) {
+            if (shape[0] * shape[1] >= 63 && count >= 1000) {
+                assertTrue(byShape.getOrDefault(shape[0] + "x" + shape[1], 0) >= 10, "shape " + shape[0] + "x"
+                        + shape[1] + " rarely round-trips: " + byShape);
+            }
+        }
+        for (PixelFormat f : RandomVolumes.FORMATS) {
+            if (count >= 1000) {
+                assertTrue(byFormat.getOrDefault(f.toString(), 0) >= 20, f + " rarely round-trips: " + byFormat);
+            }
+        }
+    }
+
+    @Test
+    void singleChangedPixelIsDetectedAndLocalized() throws Exception {
+        Watermarker wm = watermarker(KEY);
+        int trials = 0;
+        for (PixelFormat f : List.of(PixelFormat.unsigned(16, 12), PixelFormat.unsigned(8, 8),
+                PixelFormat.unsigned(16, 10))) {
+            Volume v = Phantom.generate(BASE_SEED + f.bitsStored(), 10, 96, 112, f);
+            Volume marked = wm.embed(v, WatermarkSpec.reversible("radiology", "tamper trials")).volume();
+            BlockGridCheck grid = new BlockGridCheck(TamperProfile.DEFAULT.blockSize());
+            SplittableRandom r = new SplittableRandom(BASE_SEED ^ f.hashCode());
+            for (int t = 0; t < 170; t++, trials++) {
+                int slice = r.nextInt(v.slices());
+                int row = r.nextInt(v.rows());
+                int col = r.nextInt(v.columns());
+                int old = marked.get(slice, row, col);
+                int now = switch (t % 3) {
+                    case 0 -> old < f.max() ? old + 1 : old - 1;
+                    case 1 -> old > f.min() ? old - 1 : old + 1;
+                    default -> {
+                        int x;
+                        do {
+                            x = f.min() + r.nextInt(f.max() - f.min() + 1);
+                        } while (x == old);
+                        yield x;
+                    }
+                };
+                Volume tampered = marked.copy();
+                tampered.set(slice, row, col, now);
+                VerificationReport report = wm.verify(tampered);
+                String what = f + " trial " + t + ": slice " + slice + " (" + row + "," + col + ") " + old + "->" + now;
+                assertEquals(Status.TAMPERED, report.status(), what + ": " + report.detail());
+                List<TamperedCell> cells = report.tamperedCells();
+                assertEquals(1, cells.size(), what + ": cells " + cells);
+                assertTrue(grid.contains(cells.get(0), slice, row, col), what + ": cells " + cells);
+            }
+        }
+        System.out.println("single-pixel tamper trials localized: " + trials);
+        assertTrue(trials >= 500);
+    }
+
+    /** Whether a reported cell is the one holding the pixel. */
+    private record BlockGridCheck(int size) {
+        boolean contains(TamperedCell c, int slice, int row, int col) {
+            return c.slice() == slice && c.blockRow() == row / size && c.blockColumn() == col / size;
+        }
+    }
+
+    @Test
+    void removedInsertedAndSwappedSlicesAreDetected() throws Exception {
+        Watermarker wm = watermarker(KEY);
+        Volume v = Phantom.generate(BASE_SEED, 12, 64, 80, PixelFormat.unsigned(16, 12));
+        Volume marked = wm.embed(v, WatermarkSpec.reversible("radiology", "structure")).volume();
+        int[] removed = {0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11};
+        int[] duplicated = {0, 1, 2, 3, 4, 5, 5, 6, 7, 8, 9, 10, 11};
+        int[] swapped = {0, 1, 2, 3, 4, 6, 5, 7, 8, 9, 10, 11};
+        int[] lastRemoved = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        for (int[] order : List.of(removed, duplicated, swapped, lastRemoved)) {
+            VerificationReport report = wm.verify(marked.withSlices(order));
+            assertEquals(Status.TAMPERED, report.status(), java.util.Arrays.toString(order) + ": " + report);
+            assertTrue(report.failedColumns() > 0, "column codes must catch slice changes: " + report);
+        }
+        VerificationReport r = wm.verify(marked.withSlices(removed));
+        assertEquals(List.of(5), r.missingSlices(), r.toString());
+        assertTrue(wm.verify(marked.withSlices(swapped)).slicesReordered());
+        // A slice from another acquisition slipped in at position 6.
+        Volume other = Phantom.generate(BASE_SEED + 1, 1, 64, 80, PixelFormat.unsigned(16, 12));
+        short[][] withForeign = new short[13][];
+        for (int s = 0, k = 0; s < 13; s++) {
+            withForeign[s] = s == 6 ? other.slice(0) : marked.slice(k++);
+        }
+        VerificationReport inserted = wm.verify(Volume.wrap(64, 80, marked.format(), withForeign));
+        assertEquals(Status.TAMPERED, inserted.status(), inserted.toString());
+        assertEquals(List.of(6), inserted.unexpectedSlices(), inserted.toString());
+    }
+
+    @Test
+    void wrongKeyIsNotAuthenticAndForeignVolumesAreNotWatermarked() throws Exception {
+        Volume v = Phantom.generate(BASE_SEED, 3, 64, 64, PixelFormat.unsigned(16, 12));
+        Volume marked = watermarker(KEY).embed(v, WatermarkSpec.reversible("radiology", "keys")).volume();
+        VerificationReport wrong = watermarker(OTHER_KEY).verify(marked);
+        assertEquals(Status.NOT_AUTHENTIC, wrong.status(), wrong.detail());
+        assertThrows(org.filigrane.engine.WatermarkException.class, () -> watermarker(OTHER_KEY).restore(marked));
+        Watermarker wm = watermarker(KEY);
+        for (int i = 0; i < 40; i++) {
+            Volume foreign = i % 4 == 0 ? RandomVolumes.noise(BASE_SEED + i, PixelFormat.unsigned(16, 16), 2, 40, 50)
+                    : RandomVolumes.any(BASE_SEED * 31 + i);
+            VerificationReport report = assertDoesNotThrow(() -> wm.verify(foreign));
+            assertEquals(Status.NOT_WATERMARKED, report.status(), "foreign volume " + i + " " + foreign);
+        }
+        assertEquals(Status.NOT_WATERMARKED, wm.verify(v).status());
+    }
+
+    @Test
+    void payloadOverCapacityIsRefusedBeforeAnyPixelChanges() {
+        Watermarker wm = watermarker(KEY);
+        Volume v = Phantom.generate(BASE_SEED, 2, 64, 64, PixelFormat.unsigned(8, 8));
+        Volume snapshot = v.copy();
+        Capacity capacity = wm.capacity(v, WatermarkSpec.reversible("r", ""));
+        String tooLong = "x".repeat((int) capacity.totalBits() / 8 + 1);
+        CapacityExceededException e = assertThrows(CapacityExceededException.class,
+                () -> wm.embed(v, WatermarkSpec.reversible("r", tooLong)));
+        assertTrue(e.neededBits() > e.availableBits(), e.getMessage());
+        assertTrue(snapshot.sameContent(v), "input changed by a refused embed");
+        // And what capacity promises does fit.
+        String fits = "y".repeat((int) capacity.messageBytes());
+        assertDoesNotThrow(() -> wm.embed(v, WatermarkSpec.reversible("r", fits)));
+    }
+
+    @Test
+    void qualityAtThousandBitsPerSlice() throws Exception {
+        Watermarker wm = watermarker(KEY);
+        for (PixelFormat f : List.of(PixelFormat.unsigned(8, 8), PixelFormat.unsigned(16, 12))) {
+            int slices = 6;
+            Volume v = Phantom.generate(BASE_SEED, slices, 256, 256, f);
+            // 1,024 payload bits per slice in all: the message fills what the fixed fields leave.
+            int overhead = 8 * (1 + 2 + 9 + 4 + 8 + 1 + 4 + 4 * slices + 64);
+            String message = "p".repeat((1024 * slices - overhead) / 8);
+            EmbedResult r = wm.embed(v, WatermarkSpec.reversible("radiology", message));
+            double worst = Double.MAX_VALUE;
+            for (int s = 0; s < slices; s++) {
+                worst = Math.min(worst, Quality.psnr(v, r.volume(), s));
+            }
+            double volume = Quality.psnr(v, r.volume(), -1);
+            System.out.printf("%s R+T at 1024 bits/slice: PSNR volume %.2f dB, worst slice %.2f dB%n", f, volume,
+                    worst);
+            double floor = f.bitsStored() == 8 ? 45 : 65;
+            assertTrue(worst >= floor, f + " worst slice PSNR " + worst + " < " + floor);
+        }
+    }
+}
