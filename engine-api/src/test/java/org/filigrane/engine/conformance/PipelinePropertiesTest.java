@@ -23,6 +23,7 @@ import org.filigrane.engine.Volume;
 import org.filigrane.engine.Watermarker;
 import org.filigrane.engine.WatermarkSpec;
 import org.filigrane.engine.demo.Phantom;
+import org.filigrane.engine.demo.Quality;
 import org.filigrane.engine.spi.Backend;
 import org.junit.jupiter.api.Test;
 
