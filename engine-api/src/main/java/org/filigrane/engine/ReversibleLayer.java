@@ -1,5 +1,7 @@
 package org.filigrane.engine;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.filigrane.engine.spi.Backend;
 import org.filigrane.engine.spi.Checksums;
 
@@ -196,27 +198,51 @@ final class ReversibleLayer {
         return new Decoded(h, payload);
     }
 
-    /** Extracts {@code total} bits of one pass, slices in order, and restores the pass. */
+    /**
+     * Extracts {@code total} bits of one pass, slices in order, and restores the pass. Only the slices the stream
+     * reaches are counted and touched (in chunks of 1, 2, 4... slices), so decoding a small payload reads the first
+     * slices, not the volume.
+     */
     private BitWriter extract(Volume w, int[] first, int parity, int peak, long total) {
-        long[][] hist = histograms(w, first, parity);
-        long[] c = embeddable(hist, peak, true);
-        if (sum(c) < total) {
+        BitWriter joined = new BitWriter();
+        if (total == 0) {
+            return joined;
+        }
+        int n = w.slices();
+        long[] counts = new long[n];
+        int counted = 0;
+        long found = 0;
+        for (int chunk = 1; found < total && counted < n; chunk *= 2) {
+            int to = Math.min(n, counted + chunk);
+            long[][] hist = new long[to - counted][Backend.HIST_BINS];
+            backend.errorHistograms(slices(w, counted, to), Arrays.copyOfRange(first, counted, to), parity, hist);
+            long[] part = embeddable(hist, peak, true);
+            for (int i = 0; i < part.length; i++) {
+                counts[counted + i] = part[i];
+                found += part[i];
+            }
+            counted = to;
+        }
+        if (found < total) {
             throw new MalformedWatermarkException("pass " + parity + " holds fewer bits than its header says");
         }
-        int[] limits = cutoff(c, total);
-        long[][] out = new long[w.slices()][];
-        for (int s = 0; s < out.length; s++) {
+        int[] limits = cutoff(Arrays.copyOf(counts, counted), total);
+        long[][] out = new long[counted][];
+        for (int s = 0; s < counted; s++) {
             out[s] = new long[(limits[s] + 63) / 64 + 1];
         }
-        backend.extractPass(w, first, parity, peak, out, limits);
-        BitWriter joined = new BitWriter();
-        for (int s = 0; s < out.length; s++) {
+        backend.extractPass(slices(w, 0, counted), Arrays.copyOf(first, counted), parity, peak, out, limits);
+        for (int s = 0; s < counted; s++) {
             BitReader r = new BitReader(out[s], limits[s]);
             for (int i = 0; i < limits[s]; i++) {
                 joined.bit(r.bit());
             }
         }
         return joined;
+    }
+
+    private static Volume slices(Volume w, int from, int to) {
+        return from == 0 && to == w.slices() ? w : w.withSlices(IntStream.range(from, to).toArray());
     }
 
     // ---- planning helpers ----

@@ -59,16 +59,8 @@ final class Shrink {
     }
 
     private static boolean needed(Volume w, int low, int high) {
-        PixelFormat f = w.format();
-        for (int sl = 0; sl < w.slices(); sl++) {
-            for (short sample : w.slice(sl)) {
-                int x = f.value(sample);
-                if (x < low || x > high) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        int[] range = w.valueRange();
+        return range[0] < low || range[1] > high;
     }
 
     /** Reads a map written by {@link #apply}: one symbol per edge pixel, raster order. */

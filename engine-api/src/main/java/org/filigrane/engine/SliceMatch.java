@@ -6,8 +6,8 @@ import java.util.List;
 /** Matches the received (restored) slices against the slice hashes recorded in the payload. */
 record SliceMatch(List<Integer> altered, List<Integer> missing, List<Integer> unexpected, boolean reordered) {
 
-    static SliceMatch of(Payload payload, Volume restored) {
-        byte[][] digests = Payload.sliceDigests(restored);
+    /** {@code digests}: the SHA-256 of each restored slice, received order. */
+    static SliceMatch of(Payload payload, byte[][] digests) {
         int[] recorded = payload.sliceHashes();
         int[] received = new int[digests.length];
         for (int s = 0; s < digests.length; s++) {

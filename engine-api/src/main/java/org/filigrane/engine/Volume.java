@@ -61,19 +61,50 @@ public final class Volume {
 
     /** Throws if a sample lies outside the stored range, naming the first one. */
     public void checkRange() {
-        int min = format.min();
-        int max = format.max();
+        int[] range = valueRange();
+        if (format.inRange(range[0]) && format.inRange(range[1])) {
+            return;
+        }
         for (int s = 0; s < data.length; s++) {
             short[] slice = data[s];
             for (int i = 0; i < slice.length; i++) {
                 int v = format.value(slice[i]);
-                if (v < min || v > max) {
+                if (!format.inRange(v)) {
                     throw new IllegalArgumentException("sample " + v + " at slice " + s + ", row " + (i / columns)
-                            + ", column " + (i % columns) + " is outside the stored range [" + min + ", " + max
-                            + "] of " + format);
+                            + ", column " + (i % columns) + " is outside the stored range [" + format.min() + ", "
+                            + format.max() + "] of " + format);
                 }
             }
         }
+    }
+
+    /** Smallest and largest sample value, {min, max}; slices are scanned in parallel. */
+    public int[] valueRange() {
+        int[][] perSlice = new int[data.length][];
+        java.util.stream.IntStream.range(0, data.length).parallel().forEach(s -> {
+            short[] slice = data[s];
+            int min = Integer.MAX_VALUE;
+            int max = Integer.MIN_VALUE;
+            // Two loops without branches on the format, so the JIT vectorises them.
+            if (format.signed()) {
+                for (short x : slice) {
+                    min = Math.min(min, x);
+                    max = Math.max(max, x);
+                }
+            } else {
+                for (short x : slice) {
+                    min = Math.min(min, x & 0xFFFF);
+                    max = Math.max(max, x & 0xFFFF);
+                }
+            }
+            perSlice[s] = new int[] {min, max};
+        });
+        int[] range = {Integer.MAX_VALUE, Integer.MIN_VALUE};
+        for (int[] r : perSlice) {
+            range[0] = Math.min(range[0], r[0]);
+            range[1] = Math.max(range[1], r[1]);
+        }
+        return range;
     }
 
     public int slices() {

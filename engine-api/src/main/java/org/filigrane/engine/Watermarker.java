@@ -136,9 +136,10 @@ public final class Watermarker {
                     "layer R cannot be decoded (" + e.getMessage() + "); " + cells.size() + " block(s) failed");
         }
         boolean authentic = payload.macValid(key.derive(MAC_PURPOSE, payload.recipient()));
-        SliceMatch match = SliceMatch.of(payload, found.volume);
+        byte[][] digests = Payload.sliceDigests(found.volume);
+        SliceMatch match = SliceMatch.of(payload, digests);
         boolean hashOk = match.clean() && Arrays.equals(payload.volumeHash(),
-                Payload.volumeHash(found.volume, Payload.sliceDigests(found.volume)));
+                Payload.volumeHash(found.volume, digests));
         String keyId = HexFormat.of().formatHex(payload.keyId());
         VerificationReport.Status status;
         String detail;

@@ -261,7 +261,8 @@ public abstract class BackendConformanceTest {
 
     private static Volume pipelineVolume(long i) {
         PixelFormat f = RandomVolumes.FORMATS.get((int) (i % RandomVolumes.FORMATS.size()));
-        return i % 3 == 0 ? Phantom.generate(BASE_SEED + i, 3, 61, 67, f)
+        // The phantom's air sits a few values above the range's end: at 7 bits its noise fills the shrink map.
+        return i % 3 == 0 && f.bitsStored() >= 8 ? Phantom.generate(BASE_SEED + i, 3, 61, 67, f)
                 : RandomVolumes.of(BASE_SEED + i, f, 2 + (int) (i % 4), 33 + (int) i, 47, RandomVolumes.Content.GRADIENT);
     }
 
