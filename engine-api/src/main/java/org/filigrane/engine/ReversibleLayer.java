@@ -61,16 +61,26 @@ final class ReversibleLayer {
 
     // ---- capacity ----
 
+    /** Length of the stream for a shrink map of {@code mapBits} and a payload of {@code payloadBytes}. */
+    static long streamBits(long mapBits, long payloadBytes) {
+        long lengthCode = 2L * (63 - Long.numberOfLeadingZeros(payloadBytes + 1)) + 1;
+        return mapBits + HEADER_BITS + lengthCode + 8 * payloadBytes;
+    }
+
+    /** Bits the two passes can carry, and the bits of the shrink map embedding would write. */
+    record Room(long capacityBits, long mapBits) {
+    }
+
     /**
-     * Bits the two passes can carry: pass 0 exactly, pass 1 measured after filling pass 0 with a fixed pseudo-random
-     * pattern (the real payload's pass-0 bits can move it by a few bits; embedding re-checks).
+     * Pass 0 exactly; pass 1 measured after filling pass 0 with a fixed pseudo-random pattern (the real payload's
+     * pass-0 bits can move it by a few bits; embedding re-checks).
      */
-    long capacityBits(Volume input, int shrink) {
+    Room capacity(Volume input, int shrink) {
         if (!fits(input) || !rangeAllows(input.format(), shrink)) {
-            return 0;
+            return new Room(0, 0);
         }
         Volume w = input.copy();
-        Shrink.apply(w, shrink);
+        BitWriter map = Shrink.apply(w, shrink);
         int[] first = firstRows(w);
         long[][] hist = histograms(w, first, 0);
         int peak0 = choosePeak(hist);
@@ -87,7 +97,7 @@ final class ReversibleLayer {
         int[] limits0 = cutoff(c0, cap0);
         backend.embedPass(w, first, 0, peak0, noise, offsets(limits0, 0), limits0);
         long[][] hist1 = histograms(w, first, 1);
-        return cap0 + sum(embeddable(hist1, choosePeak(hist1), false));
+        return new Room(cap0 + sum(embeddable(hist1, choosePeak(hist1), false)), map != null ? map.length() : 0);
     }
 
     // ---- embed ----

@@ -68,19 +68,18 @@ public final class Watermarker {
         if (!spec.has(Layer.REVERSIBLE)) {
             return new Capacity(0, 0, 0);
         }
-        long total = reversible.capacityBits(volume, spec.shrink());
-        long overhead = overheadBits(volume, spec);
-        // 64 spare bits cover the length field growing with the message.
-        long bytes = Math.max(0, (total - overhead - 64) / 8);
-        return new Capacity(total, overhead, bytes);
-    }
-
-    private long overheadBits(Volume volume, WatermarkSpec spec) {
-        Volume w = volume.copy();
-        BitWriter map = Shrink.apply(w, spec.shrink());
-        long payload = 8L * Payload.size(spec.recipient(), "", volume.slices());
-        return (map != null ? map.length() : 0) + ReversibleLayer.HEADER_BITS + 2 * 64 - 2
-                * Long.numberOfLeadingZeros(payload / 8 + 1) + payload;
+        Volume input = volume;
+        if (spec.has(Layer.ROBUST)) {
+            // R rides on D's output, so measure that.
+            input = volume.copy();
+            robust.embed(input, spec.robustId());
+        }
+        ReversibleLayer.Room room = reversible.capacity(input, spec.shrink());
+        long overhead = ReversibleLayer.streamBits(room.mapBits(), Payload.size(spec.recipient(), "",
+                volume.slices()));
+        // 64 spare bits cover the payload's length code growing with the message.
+        long bytes = Math.max(0, (room.capacityBits() - overhead - 64) / 8);
+        return new Capacity(room.capacityBits(), overhead, bytes);
     }
 
     // ---- embed ----
