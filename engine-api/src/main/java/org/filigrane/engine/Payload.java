@@ -5,6 +5,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -26,14 +28,15 @@ record Payload(String recipient, String message, byte[] keyId, int flags, int[] 
     /** Per-slice SHA-256 (all cores), over each sample's 16 bits, little-endian. */
     static byte[][] sliceDigests(Volume v) {
         byte[][] out = new byte[v.slices()][];
+        int bytes = v.rows() * v.columns() * 2;
+        ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(
+                () -> ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN));
         IntStream.range(0, v.slices()).parallel().forEach(s -> {
-            short[] px = v.slice(s);
-            byte[] bytes = new byte[px.length * 2];
-            for (int i = 0; i < px.length; i++) {
-                bytes[2 * i] = (byte) px[i];
-                bytes[2 * i + 1] = (byte) (px[i] >>> 8);
-            }
-            out[s] = sha256().digest(bytes);
+            ByteBuffer buffer = buffers.get().clear();
+            buffer.asShortBuffer().put(v.slice(s));
+            MessageDigest md = sha256();
+            md.update(buffer);
+            out[s] = md.digest();
         });
         return out;
     }

@@ -80,7 +80,7 @@ final class ReversibleLayer {
             return new Room(0, 0);
         }
         Volume w = input.copy();
-        BitWriter map = Shrink.apply(w, shrink);
+        BitWriter map = Shrink.apply(w, shrink, null);
         int[] first = firstRows(w);
         long[][] hist = histograms(w, first, 0);
         int peak0 = choosePeak(hist);
@@ -102,8 +102,11 @@ final class ReversibleLayer {
 
     // ---- embed ----
 
-    /** Embeds {@code payload} into {@code w} in place. {@code w} must be the engine's own copy. */
-    Embedded embed(Volume w, byte[] payload, int shrink, int flags) throws CapacityExceededException {
+    /**
+     * Embeds {@code payload} into {@code w} in place. {@code w} must be the engine's own copy; {@code range} is its
+     * value range when known (else null).
+     */
+    Embedded embed(Volume w, byte[] payload, int shrink, int flags, int[] range) throws CapacityExceededException {
         if (!fits(w)) {
             throw new CapacityExceededException("volume too small for the " + HEADER_BITS + "-bit header",
                     HEADER_BITS, 0);
@@ -112,7 +115,7 @@ final class ReversibleLayer {
             throw new CapacityExceededException("stored range of " + w.format() + " too narrow for reversible layers",
                     1, 0);
         }
-        BitWriter map = Shrink.apply(w, shrink);
+        BitWriter map = Shrink.apply(w, shrink, range);
         int[] first = firstRows(w);
         BitWriter stream = new BitWriter();
         if (map != null) {
@@ -189,7 +192,7 @@ final class ReversibleLayer {
         all.append(extract(w, first, 0, h.peak0(), h.bits0()));
         all.append(part1);
         BitReader stream = new BitReader(all.words(), all.length());
-        byte[] symbols = h.shrink() > 0 ? Shrink.readMap(stream) : null;
+        byte[] symbols = h.shrink() > 0 ? Shrink.readMap(stream, w.pixelCount()) : null;
         int[] lsb = new int[HEADER_BITS];
         for (int i = 0; i < HEADER_BITS; i++) {
             lsb[i] = stream.bit();

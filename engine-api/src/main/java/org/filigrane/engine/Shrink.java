@@ -11,12 +11,16 @@ final class Shrink {
     private Shrink() {
     }
 
-    /** Shrinks {@code w} in place; returns the map, or null when nothing needed moving. */
-    static BitWriter apply(Volume w, int s) {
+    /**
+     * Shrinks {@code w} in place; returns the map, or null when nothing needed moving. {@code range} is w's
+     * {@link Volume#valueRange()} when the caller has it, else null.
+     */
+    static BitWriter apply(Volume w, int s, int[] range) {
         PixelFormat f = w.format();
         int low = f.min() + s;
         int high = f.max() - s;
-        if (!needed(w, low, high)) {
+        int[] r = range != null ? range : w.valueRange();
+        if (r[0] >= low && r[1] <= high) {
             return null;
         }
         BitWriter runs = new BitWriter();
@@ -58,15 +62,10 @@ final class Shrink {
         return map;
     }
 
-    private static boolean needed(Volume w, int low, int high) {
-        int[] range = w.valueRange();
-        return range[0] < low || range[1] > high;
-    }
-
     /** Reads a map written by {@link #apply}: one symbol per edge pixel, raster order. */
-    static byte[] readMap(BitReader r) {
+    static byte[] readMap(BitReader r, long pixels) {
         long count = r.gamma() - 1;
-        if (count < 0 || count > Integer.MAX_VALUE - 8) {
+        if (count < 0 || count > pixels) {
             throw new MalformedWatermarkException("shrink map too long");
         }
         byte[] symbols = new byte[(int) count];

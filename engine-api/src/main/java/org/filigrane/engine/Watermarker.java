@@ -89,10 +89,11 @@ public final class Watermarker {
      * changed; a payload that does not fit is refused with {@link CapacityExceededException}.
      */
     public EmbedResult embed(Volume volume, WatermarkSpec spec) throws WatermarkException {
-        check(volume, spec);
+        int[] range = check(volume, spec);
         Volume w = volume.copy();
         if (spec.has(Layer.ROBUST)) {
             robust.embed(w, spec.robustId());
+            range = null;
         }
         if (!spec.has(Layer.REVERSIBLE)) {
             return new EmbedResult(w, 0, 0, false, 0, 0, 0);
@@ -101,7 +102,7 @@ public final class Watermarker {
         byte[] macKey = key.derive(MAC_PURPOSE, spec.recipient());
         byte[] keyId = HexFormat.of().parseHex(key.keyId(spec.recipient()));
         Payload payload = Payload.create(w, spec.recipient(), spec.message(), keyId, flags, macKey);
-        ReversibleLayer.Embedded r = reversible.embed(w, payload.toBytes(), spec.shrink(), flags);
+        ReversibleLayer.Embedded r = reversible.embed(w, payload.toBytes(), spec.shrink(), flags, range);
         TamperLayer.Coverage t = spec.has(Layer.TAMPER) ? tamper.embed(w, spec.profile())
                 : new TamperLayer.Coverage(0, 0, 0, 0);
         return new EmbedResult(w, r.streamBits(), r.capacityBits(), r.header().shrink() > 0, t.blocks(),
@@ -227,9 +228,14 @@ public final class Watermarker {
         return bestT;
     }
 
-    private static void check(Volume volume, WatermarkSpec spec) {
+    /** Validates the arguments; returns the volume's value range, scanned once. */
+    private static int[] check(Volume volume, WatermarkSpec spec) {
         Objects.requireNonNull(volume, "volume");
         Objects.requireNonNull(spec, "spec");
-        volume.checkRange();
+        int[] range = volume.valueRange();
+        if (!volume.format().inRange(range[0]) || !volume.format().inRange(range[1])) {
+            volume.checkRange();
+        }
+        return range;
     }
 }

@@ -201,6 +201,32 @@ public abstract class PipelinePropertiesTest {
     }
 
     @Test
+    void damagedVolumesGiveAVerdictNeverAnException() throws Exception {
+        Watermarker wm = watermarker(KEY);
+        Volume v = Phantom.generate(BASE_SEED, 4, 48, 40, PixelFormat.unsigned(16, 12));
+        Volume marked = wm.embed(v, WatermarkSpec.reversible("radiology", "damage")).volume();
+        SplittableRandom r = new SplittableRandom(BASE_SEED);
+        for (int t = 0; t < 150; t++) {
+            Volume damaged = marked.copy();
+            // Low bits of the header rows, whole rows, or scattered pixels: each can wreck a different decoder stage.
+            int changes = 1 + r.nextInt(200);
+            for (int k = 0; k < changes; k++) {
+                int slice = t % 3 == 0 ? 0 : r.nextInt(v.slices());
+                int row = t % 3 == 0 ? r.nextInt(4) : r.nextInt(v.rows());
+                int col = r.nextInt(v.columns());
+                int x = damaged.get(slice, row, col);
+                damaged.set(slice, row, col, t % 2 == 0 ? x ^ 1 : r.nextInt(4096));
+            }
+            if (damaged.sameContent(marked)) {
+                continue;
+            }
+            VerificationReport report = assertDoesNotThrow(() -> wm.verify(damaged), "trial " + t);
+            assertTrue(report.status() != Status.AUTHENTIC, "trial " + t + " passed as authentic");
+            assertThrows(org.filigrane.engine.WatermarkException.class, () -> wm.restore(damaged), "trial " + t);
+        }
+    }
+
+    @Test
     void payloadOverCapacityIsRefusedBeforeAnyPixelChanges() {
         Watermarker wm = watermarker(KEY);
         Volume v = Phantom.generate(BASE_SEED, 2, 64, 64, PixelFormat.unsigned(8, 8));
