@@ -81,6 +81,63 @@ final class TamperLayer {
         return new Coverage(n * blocks, full, part, none);
     }
 
+    /**
+     * The fast path for an untouched volume (after Tan et al.): decodes only the leading slice, checks its blocks,
+     * then checks every column code against the column sums of slices 1..n-1 (one read-only pass). Null when the
+     * leading slice does not carry T with this profile. When a column fails or cannot be checked, the caller falls
+     * back to {@link #verifyAndRestore} to name the blocks.
+     */
+    Check screen(Volume received, TamperProfile profile) {
+        int n = received.slices();
+        BlockGrid g = profile.grid(received.rows(), received.columns());
+        int blocks = g.blockCount();
+        int leading = leadingBits(g, n);
+        Volume lead = received.withSlices(0).copy();
+        long[][] bits = new long[1][blocks];
+        int[][] carried = new int[1][2 * blocks];
+        backend.extractBlocks(lead, 0, 1, g, leading, bits, carried);
+        int[][] codes = new int[1][blocks];
+        backend.blockCodes(lead, 0, 1, g, codes);
+        List<TamperedCell> cells = new ArrayList<>();
+        int valid = 0;
+        int unprotected = 0;
+        for (int b = 0; b < blocks; b++) {
+            long known = knownMask(leading, carried[0][2 * b], carried[0][2 * b + 1]) & 0xFFFFL;
+            if (known == 0) {
+                unprotected++;
+            } else if (((bits[0][b] ^ codes[0][b]) & known) != 0) {
+                cells.add(cell(g, 0, b));
+            } else {
+                valid++;
+            }
+        }
+        if (2L * valid <= blocks - unprotected) {
+            return null;
+        }
+        int failed = 0;
+        int unchecked = 0;
+        if (n > 1) {
+            int[] expected = verticalCodes(received, g);
+            int k = g.columnsPerBlockSide();
+            for (int b = 0; b < blocks; b++) {
+                long known = knownMask(leading, carried[0][2 * b], carried[0][2 * b + 1]);
+                long want = verticalBitsOfBlock(g, b, expected);
+                for (int i = 0; i < k * k; i++) {
+                    if (columnOfBlock(g, b, i) < 0) {
+                        continue;
+                    }
+                    long mask = known & (0xFFL << (HORIZONTAL_BITS + VERTICAL_BITS * i));
+                    if (mask == 0) {
+                        unchecked++;
+                    } else if (((bits[0][b] ^ want) & mask) != 0) {
+                        failed++;
+                    }
+                }
+            }
+        }
+        return new Check(cells, failed, unchecked, unprotected, valid, blocks);
+    }
+
     /** Checks every block and column, and restores {@code w} in place to T's input. */
     Check verifyAndRestore(Volume w, TamperProfile profile) {
         int n = w.slices();

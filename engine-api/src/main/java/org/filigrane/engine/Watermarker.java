@@ -161,6 +161,27 @@ public final class Watermarker {
                 detail);
     }
 
+    /**
+     * Screens the volume with layer T's codes, as a PACS would on every read: decodes the leading slice and sums
+     * the columns of the others (one read-only pass, no key); opens every block only when a column code fails.
+     */
+    public IntegrityReport checkIntegrity(Volume volume) {
+        Objects.requireNonNull(volume, "volume");
+        for (TamperProfile p : TamperProfile.values()) {
+            TamperLayer.Check quick = tamper.screen(volume, p);
+            if (quick == null) {
+                continue;
+            }
+            if (quick.cells().isEmpty() && quick.failedColumns() == 0 && quick.uncheckedColumns() == 0) {
+                return new IntegrityReport(true, true, p, List.of(), 0, true);
+            }
+            TamperLayer.Check full = tamper.verifyAndRestore(volume.copy(), p);
+            return new IntegrityReport(true, full.cells().isEmpty() && full.failedColumns() == 0, p, full.cells(),
+                    full.failedColumns(), false);
+        }
+        return new IntegrityReport(false, false, null, List.of(), 0, false);
+    }
+
     // ---- restore ----
 
     /**

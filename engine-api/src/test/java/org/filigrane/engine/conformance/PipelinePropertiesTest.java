@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
 import org.filigrane.engine.Capacity;
 import org.filigrane.engine.CapacityExceededException;
 import org.filigrane.engine.EmbedResult;
+import org.filigrane.engine.IntegrityReport;
 import org.filigrane.engine.Layer;
 import org.filigrane.engine.MasterKey;
 import org.filigrane.engine.PixelFormat;
@@ -153,6 +154,33 @@ public abstract class PipelinePropertiesTest {
         boolean contains(TamperedCell c, int slice, int row, int col) {
             return c.slice() == slice && c.blockRow() == row / size && c.blockColumn() == col / size;
         }
+    }
+
+    @Test
+    void integrityScreenPassesUntouchedVolumesFastAndFindsTheBlock() throws Exception {
+        Watermarker wm = watermarker(KEY);
+        for (TamperProfile profile : TamperProfile.values()) {
+            // 144 is a multiple of both block sizes: thin edge blocks may lack room for their column code, and a
+            // column that cannot be checked sends the screen down the slow path.
+            Volume v = Phantom.generate(BASE_SEED, 9, 144, 144, PixelFormat.unsigned(16, 12));
+            Volume marked = wm.embed(v, WatermarkSpec.reversible("pacs", "screen").withProfile(profile)).volume();
+            IntegrityReport clean = wm.checkIntegrity(marked);
+            assertTrue(clean.watermarked() && clean.intact(), profile + ": " + clean);
+            // PAPER's leading blocks carry 48 bits and often lack room for all four column codes.
+            assertTrue(clean.fastPath() || profile == TamperProfile.PAPER, profile + ": " + clean);
+            assertEquals(profile, clean.profile());
+            Volume tampered = marked.copy();
+            tampered.set(5, 50, 60, tampered.get(5, 50, 60) + 1);
+            IntegrityReport report = wm.checkIntegrity(tampered);
+            assertTrue(report.watermarked() && !report.intact(), profile + ": " + report);
+            int size = profile.blockSize();
+            assertEquals(List.of(5), report.cells().stream().map(TamperedCell::slice).toList(), report.toString());
+            assertEquals(50 / size, report.cells().get(0).blockRow());
+            assertEquals(60 / size, report.cells().get(0).blockColumn());
+            assertTrue(!wm.checkIntegrity(marked.withSlices(0, 1, 2, 4, 3, 5, 6, 7, 8)).intact());
+        }
+        assertTrue(!wm.checkIntegrity(Phantom.generate(BASE_SEED, 3, 64, 64, PixelFormat.unsigned(16, 12)))
+                .watermarked());
     }
 
     @Test
