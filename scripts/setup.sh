@@ -4,7 +4,11 @@
 set -euo pipefail
 
 # Debian packages: the build needs only a JDK 25 (found by ./filigrane); these serve the modules' tests.
-PACKAGES=()
+PACKAGES=(
+  # gpu-opencl: JOCL loads libOpenCL.so (the ICD loader); PoCL gives every machine a CPU OpenCL device so that
+  # the OpenCL tests run, never skip, in CI.
+  ocl-icd-opencl-dev pocl-opencl-icd
+)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

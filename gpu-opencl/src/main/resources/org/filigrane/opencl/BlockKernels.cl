@@ -1,0 +1,191 @@
+// Layer T: one work-item per block (or column cell) of every slice of a batch. A block is small (18x18 by
+// default) and its two passes depend on each other, so each work-item runs the reference's serial loop over its
+// own block; blocks never read each other's pixels. Defines: BLOCK_PEAK, WG (local size, global sizes are padded).
+
+#define SLICE_BASE(s) ((size_t) (s) * (size_t) rows * (size_t) cols)
+
+inline uint crc16(__constant ushort* table, uint crc, uint octet) {
+    return ((crc << 8) ^ table[((crc >> 8) ^ octet) & 0xFF]) & 0xFFFF;
+}
+
+inline uint crc16_short(__constant ushort* table, uint crc, uint value) {
+    return crc16(table, crc16(table, crc, value >> 8), value);
+}
+
+inline uint crc16_int(__constant ushort* table, uint crc, uint value) {
+    return crc16_short(table, crc16_short(table, crc, value >> 16), value);
+}
+
+// Global (padded block count, slices).
+__kernel void block_codes(__global const short* volume, int rows, int cols, int block_size, int blocks_across,
+        int block_count, int sum_factor, int is_signed, __constant ushort* crc_table, __global int* codes) {
+    int b = get_global_id(0);
+    int s = get_global_id(1);
+    if (b >= block_count) {
+        return;
+    }
+    __global const short* px = volume + SLICE_BASE(s);
+    int r0 = b / blocks_across * block_size;
+    int c0 = b % blocks_across * block_size;
+    int r1 = min(r0 + block_size, rows);
+    int c1 = min(c0 + block_size, cols);
+    uint crc = crc16_int(crc_table, 0xFFFF, (uint) b);
+    if (sum_factor == 1) {
+        for (int r = r0; r < r1; r++) {
+            for (int c = c0; c < c1; c++) {
+                // The raw sample, as the reference feeds it: only its low 16 bits count.
+                crc = crc16_short(crc_table, crc, (uint) as_ushort(px[r * cols + c]));
+            }
+        }
+    } else {
+        for (int r = r0; r < r1; r += 2) {
+            for (int c = c0; c < c1; c += 2) {
+                int sum = 0;
+                for (int y = r; y < min(r + 2, r1); y++) {
+                    for (int x = c; x < min(c + 2, c1); x++) {
+                        sum += sample_value(px[y * cols + x], is_signed);
+                    }
+                }
+                crc = crc16_int(crc_table, crc, (uint) sum);
+            }
+        }
+    }
+    codes[(size_t) s * block_count + b] = (int) crc;
+}
+
+// Global (padded cell count, slices).
+__kernel void column_sums(__global const short* volume, int rows, int cols, int cell_size, int cells_across,
+        int cell_count, int is_signed, __global long* sums) {
+    int cell = get_global_id(0);
+    int s = get_global_id(1);
+    if (cell >= cell_count) {
+        return;
+    }
+    __global const short* px = volume + SLICE_BASE(s);
+    int r0 = cell / cells_across * cell_size;
+    int c0 = cell % cells_across * cell_size;
+    int r1 = min(r0 + cell_size, rows);
+    int c1 = min(c0 + cell_size, cols);
+    long sum = 0;
+    for (int r = r0; r < r1; r++) {
+        for (int c = c0; c < c1; c++) {
+            sum += sample_value(px[r * cols + c], is_signed);
+        }
+    }
+    sums[(size_t) s * cell_count + cell] = sum;
+}
+
+// The reference's RegionShifter.embed over one block with the bits of one word; returns the bits carried.
+inline int embed_region(__global short* px, int cols, int is_signed, int r0, int r1, int c0, int c1, int parity,
+        ulong word, int offset, int limit) {
+    int k = 0;
+    if (limit <= 0) {
+        return 0;
+    }
+    for (int r = r0; r < r1; r++) {
+        for (int c = first_column(r, c0, parity); c < c1; c += 2) {
+            int pred;
+            if (!predict(px, cols, is_signed, r, c, r0, r1, c0, c1, &pred)) {
+                continue;
+            }
+            int i = r * cols + c;
+            int x = sample_value(px[i], is_signed);
+            int e = x - pred;
+            if ((e == BLOCK_PEAK || e == BLOCK_PEAK - 1) && k == limit) {
+                return k;
+            }
+            if (e == BLOCK_PEAK) {
+                x += (int) ((word >> (offset + k++)) & 1);
+            } else if (e == BLOCK_PEAK - 1) {
+                x -= (int) ((word >> (offset + k++)) & 1);
+            } else if (e > BLOCK_PEAK) {
+                x += 1;
+            } else {
+                x -= 1;
+            }
+            px[i] = stored(x);
+        }
+    }
+    return k;
+}
+
+// The reference's RegionShifter.extract over one block, setting bits of *word from offset on.
+inline int extract_region(__global short* px, int cols, int is_signed, int r0, int r1, int c0, int c1, int parity,
+        ulong* word, int offset, int limit) {
+    int k = 0;
+    if (limit <= 0) {
+        return 0;
+    }
+    for (int r = r0; r < r1; r++) {
+        for (int c = first_column(r, c0, parity); c < c1; c += 2) {
+            int pred;
+            if (!predict(px, cols, is_signed, r, c, r0, r1, c0, c1, &pred)) {
+                continue;
+            }
+            int i = r * cols + c;
+            int x = sample_value(px[i], is_signed);
+            int e = x - pred;
+            if (e >= BLOCK_PEAK - 2 && e <= BLOCK_PEAK + 1 && k == limit) {
+                return k;
+            }
+            if (e == BLOCK_PEAK || e == BLOCK_PEAK + 1) {
+                int b = e - BLOCK_PEAK;
+                ulong m = 1UL << (offset + k++);
+                *word = b ? *word | m : *word & ~m;
+                x -= b;
+            } else if (e == BLOCK_PEAK - 1 || e == BLOCK_PEAK - 2) {
+                int b = BLOCK_PEAK - 1 - e;
+                ulong m = 1UL << (offset + k++);
+                *word = b ? *word | m : *word & ~m;
+                x += b;
+            } else if (e > BLOCK_PEAK + 1) {
+                x -= 1;
+            } else {
+                x += 1;
+            }
+            px[i] = stored(x);
+        }
+    }
+    return k;
+}
+
+// Global (padded block count, slices). The first (bits_per_block + 1) / 2 bits go into pass 0, the rest into pass 1.
+__kernel void embed_blocks(__global short* volume, int rows, int cols, int block_size, int blocks_across,
+        int block_count, int bits_per_block, int is_signed, __global const ulong* bits, __global int* carried) {
+    int b = get_global_id(0);
+    int s = get_global_id(1);
+    if (b >= block_count) {
+        return;
+    }
+    __global short* px = volume + SLICE_BASE(s);
+    int r0 = b / blocks_across * block_size;
+    int c0 = b % blocks_across * block_size;
+    int r1 = min(r0 + block_size, rows);
+    int c1 = min(c0 + block_size, cols);
+    int first = (bits_per_block + 1) / 2;
+    size_t at = (size_t) s * block_count + b;
+    ulong word = bits[at];
+    carried[2 * at] = embed_region(px, cols, is_signed, r0, r1, c0, c1, 0, word, 0, first);
+    carried[2 * at + 1] = embed_region(px, cols, is_signed, r0, r1, c0, c1, 1, word, first, bits_per_block - first);
+}
+
+// Undoes embed_blocks: pass 1 was embedded last, so it comes off first.
+__kernel void extract_blocks(__global short* volume, int rows, int cols, int block_size, int blocks_across,
+        int block_count, int bits_per_block, int is_signed, __global ulong* bits, __global int* carried) {
+    int b = get_global_id(0);
+    int s = get_global_id(1);
+    if (b >= block_count) {
+        return;
+    }
+    __global short* px = volume + SLICE_BASE(s);
+    int r0 = b / blocks_across * block_size;
+    int c0 = b % blocks_across * block_size;
+    int r1 = min(r0 + block_size, rows);
+    int c1 = min(c0 + block_size, cols);
+    int first = (bits_per_block + 1) / 2;
+    size_t at = (size_t) s * block_count + b;
+    ulong word = 0;
+    carried[2 * at + 1] = extract_region(px, cols, is_signed, r0, r1, c0, c1, 1, &word, first, bits_per_block - first);
+    carried[2 * at] = extract_region(px, cols, is_signed, r0, r1, c0, c1, 0, &word, 0, first);
+    bits[at] = word;
+}
