@@ -59,6 +59,7 @@ public final class Backends {
             if (!p.name().equals("reference")) {
                 String mismatch = SelfCheck.compareWithReference(b);
                 if (mismatch != null) {
+                    b.close();
                     LOG.log(Level.WARNING, "Filigrane backend '" + p.name() + "' skipped: self-check failed: "
                             + mismatch);
                     continue;

@@ -18,19 +18,21 @@ import org.filigrane.engine.spi.Backend;
  * Volume original = wm.restore(r.volume());                             // bit for bit
  * }</pre>
  */
-public final class Watermarker {
+public final class Watermarker implements AutoCloseable {
     private static final String MAC_PURPOSE = "R-mac";
     private static final String ROBUST_PURPOSE = "D-pattern";
     private static final int FLAG_ROBUST = 4;
 
     private final Backend backend;
+    private final boolean ownsBackend;
     private final MasterKey key;
     private final ReversibleLayer reversible;
     private final TamperLayer tamper;
     private final RobustLayer robust;
 
-    private Watermarker(Backend backend, MasterKey key) {
+    private Watermarker(Backend backend, boolean ownsBackend, MasterKey key) {
         this.backend = backend;
+        this.ownsBackend = ownsBackend;
         this.key = key;
         this.reversible = new ReversibleLayer(backend);
         this.tamper = new TamperLayer(backend);
@@ -47,14 +49,22 @@ public final class Watermarker {
     public static Watermarker create(MasterKey key, String backendName) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(backendName, "backendName");
-        return new Watermarker(Backends.select(backendName), key);
+        return new Watermarker(Backends.select(backendName), true, key);
     }
 
-    /** For tests and benchmarks that hold a backend instance. */
+    /** With a backend instance the caller owns (and closes): for tests, benchmarks and shared backends. */
     public static Watermarker create(MasterKey key, Backend backend) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(backend, "backend");
-        return new Watermarker(backend, key);
+        return new Watermarker(backend, false, key);
+    }
+
+    /** Releases the backend's native resources when this watermarker selected it by name. */
+    @Override
+    public void close() {
+        if (ownsBackend) {
+            backend.close();
+        }
     }
 
     public String backendName() {

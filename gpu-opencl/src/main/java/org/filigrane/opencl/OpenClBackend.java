@@ -13,7 +13,7 @@ import org.filigrane.engine.spi.BlockGrid;
  * <p>Calls are serialized: device buffers are reused from call to call. {@link #close()} releases every OpenCL
  * object; a backend the engine selected lives as long as the JVM (the SPI has no close).
  */
-public final class OpenClBackend implements Backend, AutoCloseable {
+public final class OpenClBackend implements Backend {
     private final ClSession session;
     private final ShiftKernels shift;
     private final BlockKernels blocks;

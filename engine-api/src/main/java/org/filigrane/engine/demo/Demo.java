@@ -29,7 +29,12 @@ public final class Demo {
         String backend = args.length > 0 && !args[0].isBlank() ? args[0] : "auto";
         // A fixed demo key: real deployments read theirs from a file or the environment, never from code.
         MasterKey key = MasterKey.of("filigrane-demo-key-not-a-secret!".getBytes());
-        Watermarker wm = Watermarker.create(key, backend);
+        try (Watermarker wm = Watermarker.create(key, backend)) {
+            run(wm);
+        }
+    }
+
+    private static void run(Watermarker wm) throws Exception {
         Volume original = Phantom.generate(48, 48, 256, 256, PixelFormat.unsigned(16, 12));
         System.out.printf("Phantom: %s, backend %s%n", original, wm.backendName());
         System.out.printf("  SHA-256 of the original pixels: %s%n", sha256(original));

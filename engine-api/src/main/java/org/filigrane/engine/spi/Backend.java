@@ -20,7 +20,7 @@ import org.filigrane.engine.Volume;
  *   <li>Bit streams are {@code long[]} words, bit k at {@code (words[k >>> 6] >>> (k & 63)) & 1}.</li>
  * </ul>
  */
-public interface Backend {
+public interface Backend extends AutoCloseable {
 
     /** Smallest prediction error counted by {@link #errorHistograms}. */
     int HIST_MIN = -128;
@@ -38,6 +38,11 @@ public interface Backend {
 
     /** One line for logs: what runs the kernels (vector width, device, threads). */
     String description();
+
+    /** Releases native resources (device buffers, thread pools); a backend is not used after this. */
+    @Override
+    default void close() {
+    }
 
     // ---- layer R: prediction-error histogram shifting over whole slices ----
 
