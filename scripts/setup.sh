@@ -3,11 +3,15 @@
 # are present. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
-# Debian packages: the build needs only a JDK 25 (found by ./filigrane); these serve the modules' tests.
+# Debian packages: the build needs a JDK 25 (found by ./filigrane) and PixelMed; the rest serve the modules' tests.
 PACKAGES=(
   # gpu-opencl: JOCL loads libOpenCL.so (the ICD loader); PoCL gives every machine a CPU OpenCL device so that
   # the OpenCL tests run, never skip, in CI.
   ocl-icd-opencl-dev pocl-opencl-icd
+  # dicom-adapter: PixelMed (read from /usr/share/java/pixelmed.jar). Its tests and cli's use independent judges:
+  # dcmtk (dcmdump, dcmodify, dcmconv, dcmcrle), dicom3tools (dciodvfy), pydicom with numpy and Pillow (JPEG 2000),
+  # and the DICOM test files python3-pydicom ships.
+  libpixelmed-java dcmtk dicom3tools python3-pydicom python3-numpy python3-pil
 )
 
 missing=()

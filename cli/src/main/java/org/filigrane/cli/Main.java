@@ -1,0 +1,106 @@
+package org.filigrane.cli;
+
+import java.io.PrintWriter;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.filigrane.dicom.DicomInputException;
+import org.filigrane.dicom.DicomWatermarking.RestoreRefusedException;
+import org.filigrane.engine.CapacityExceededException;
+import org.filigrane.engine.WatermarkException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code filigrane} command. */
+@Command(name = "filigrane", mixinStandardHelpOptions = true, version = "filigrane 0.1.0",
+        description = "Reversible, tamper-localizing watermarks for DICOM series.",
+        subcommands = {Commands.Embed.class, Commands.Verify.class, Commands.Restore.class, Commands.Inspect.class,
+                Commands.CapacityCmd.class, Demo.class, Bench.class, Commands.Keygen.class},
+        footerHeading = "%n", footer = {"Key: --key-file FILE (hex, e.g. made by 'filigrane keygen -o FILE' or "
+                + "'openssl rand -hex 32 > FILE') or the environment variable FILIGRANE_KEY (hex).", "",
+                ExitCode.HELP})
+public final class Main implements Runnable {
+    /** Environment lookup (tests replace it). */
+    static Function<String, String> env = System::getenv;
+    /** Keeps PixelMed's loggers quiet: the adapter turns what they would log into clear errors. */
+    private static final Logger PIXELMED_LOG = Logger.getLogger("com.pixelmed");
+    /** One INFO line per run about the backend is noise on a terminal; warnings (a skipped backend) stay. */
+    private static final Logger ENGINE_LOG = Logger.getLogger("org.filigrane.engine");
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: embed, verify, restore, "
+                + "inspect, capacity, demo, bench, keygen (see --help)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command and returns its exit code; never calls System.exit. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        if (System.getProperty("filigrane.verbose") == null) {
+            PIXELMED_LOG.setLevel(Level.OFF);
+            ENGINE_LOG.setLevel(Level.WARNING);
+        }
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            int code = exitCode(e);
+            commandLine.getErr().println("filigrane: " + message(e));
+            if (code == ExitCode.INTERNAL) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            commandLine.getErr().flush();
+            return code;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static String message(Throwable e) {
+        if (e instanceof UnsupportedOperationException) {
+            return "layer D (robust recipient ID) is not available in this build yet";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    static int exitCode(Throwable e) {
+        if (e instanceof DicomInputException d) {
+            return d.kind() == DicomInputException.Kind.OUTPUT_EXISTS ? ExitCode.OUTPUT_REFUSED : ExitCode.BAD_INPUT;
+        }
+        if (e instanceof CapacityExceededException) {
+            return ExitCode.CAPACITY;
+        }
+        if (e instanceof RestoreRefusedException r) {
+            return Commands.statusCode(r.verification().status());
+        }
+        if (e instanceof WatermarkException) {
+            return ExitCode.TAMPERED;
+        }
+        if (e instanceof UsageException || e instanceof UnsupportedOperationException) {
+            return ExitCode.USAGE;
+        }
+        if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).startsWith("backend")
+                || e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).startsWith("no backend")) {
+            return ExitCode.USAGE;
+        }
+        return ExitCode.INTERNAL;
+    }
+
+    /** A problem with the command line found while running (no key, bad value). */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package org.filigrane.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.filigrane.dicom.SampleSeries;
+import org.filigrane.dicom.Tools;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The {@code filigrane} command end to end, tampering done with independent tools (pydicom, dcmtk). */
+class CliTest {
+    static final String KEY_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    @TempDir
+    Path tmp;
+    Path original;
+    Path watermarked;
+
+    record Run(int code, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    @BeforeAll
+    static void tools() {
+        Tools.require();
+    }
+
+    @BeforeEach
+    void series() throws Exception {
+        Main.env = name -> name.equals("FILIGRANE_KEY") ? KEY_HEX : null;
+        original = tmp.resolve("original");
+        SampleSeries.write(original, 11, 6, 80, 80);
+        watermarked = tmp.resolve("watermarked");
+    }
+
+    @AfterEach
+    void env() {
+        Main.env = System::getenv;
+    }
+
+    static Run run(Object... args) {
+        List<String> a = new ArrayList<>();
+        for (Object o : args) {
+            a.add(o.toString());
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(a.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private void embed() {
+        Run r = run("embed", "--backend", "reference", "--recipient", "hospital-b", "--message", "case 42", "-o",
+                watermarked, original);
+        assertEquals(0, r.code(), r.all());
+    }
+
+    private Run verify(Object... extra) {
+        List<Object> a = new ArrayList<>(List.of("verify", "--backend", "reference"));
+        a.addAll(List.of(extra));
+        a.add(watermarked);
+        return run(a.toArray());
+    }
+
+    @Test
+    void demo() {
+        Run r = run("demo", "--dir", tmp.resolve("demo"), "--slices", "8", "--size", "96", "--backend", "reference");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("demo OK") && r.out().contains("bit for bit identical"), r.out());
+        assertTrue(Files.exists(tmp.resolve("demo/tampered.png")));
+    }
+
+    @Test
+    void embedVerifyRestoreWithTheKeyFromAFileAndFromTheEnvironment() throws Exception {
+        Path key = tmp.resolve("key");
+        assertEquals(0, run("keygen", "-o", key).code());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(key)));
+        Run e = run("embed", "--key-file", key, "--recipient", "r", "-o", watermarked, original);
+        assertEquals(0, e.code(), e.all());
+        assertEquals(0, run("verify", "--key-file", key, watermarked).code());
+        assertEquals(ExitCode.NOT_AUTHENTIC, verify().code(), "the environment's key is another key");
+
+        Files.walk(watermarked).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        embed();
+        Run v = verify("--json");
+        assertEquals(0, v.code(), v.all());
+        assertTrue(v.out().contains("\"status\": \"AUTHENTIC\"") && v.out().contains("\"message\": \"case 42\""),
+                v.out());
+        Path restored = tmp.resolve("restored");
+        Run r = run("restore", "--backend", "reference", "-o", restored, watermarked);
+        assertEquals(0, r.code(), r.all());
+        try (Stream<Path> files = Files.list(original)) {
+            for (Path f : files.toList()) {
+                Tools.assertRestored(f, restored.resolve(f.getFileName()));
+            }
+        }
+        Run i = run("inspect", watermarked);
+        assertEquals(0, i.code(), i.all());
+        assertTrue(i.out().contains("Filigrane watermark header: layers [R, T]"), i.out());
+    }
+
+    @Test
+    void onePixelChangedByPydicomIsLocalized() throws Exception {
+        embed();
+        // Slice 3 (IM0004), row 40, column 50: block (2,3) of the 16x16 grid.
+        Tools.Result t = Tools.pydicom("set-pixel", watermarked.resolve("IM0004.dcm").toString(), "40", "50", "3");
+        assertEquals(0, t.code(), t.output());
+        Path png = tmp.resolve("cells.png");
+        Run v = verify("--png", png);
+        assertEquals(ExitCode.TAMPERED, v.code(), v.all());
+        assertTrue(v.out().startsWith("TAMPERED"), v.out());
+        assertTrue(v.out().contains("tampered: slice 3 block (2,3) rows 32..47 cols 48..63 (IM0004.dcm)"), v.out());
+        assertNotNull(ImageIO.read(png.toFile()));
+        Run j = verify("--json");
+        assertTrue(j.out().contains("\"slice\": 3") && j.out().contains("\"blockRow\": 2"), j.out());
+        Run r = run("restore", "--backend", "reference", "-o", tmp.resolve("r"), watermarked);
+        assertEquals(ExitCode.TAMPERED, r.code(), r.all());
+        assertFalse(Files.exists(tmp.resolve("r")), "a refused restore writes nothing");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"(0010,0010)=SOMEONE^ELSE", "(0028,1052)=-1000", "(0020,0032)=-100\\-100\\7.5"})
+    void anAttributeChangedByDcmodifyIsReportedWithItsSlice(String change) throws Exception {
+        embed();
+        Tools.Result t = Tools.run("/usr/bin/dcmodify", "-nb", "-m", change,
+                watermarked.resolve("IM0005.dcm").toString());
+        assertEquals(0, t.code(), t.output());
+        Run v = verify();
+        assertEquals(ExitCode.TAMPERED, v.code(), v.all());
+        assertTrue(v.out().contains("(IM0005.dcm): attributes differ"), v.out());
+    }
+
+    @Test
+    void aRemovedFileIsReported() throws Exception {
+        embed();
+        Files.delete(watermarked.resolve("IM0003.dcm"));
+        Run v = verify();
+        assertEquals(ExitCode.TAMPERED, v.code(), v.all());
+        // Layer R's stream runs through every slice, so with one gone the engine may not decode it; the other
+        // files' headers still name the missing one.
+        assertTrue(v.out().contains("missing slice(s), in the original order: [2]")
+                || v.out().contains("missing file(s), by the Filigrane headers of the others: object(s) [2] of 6"),
+                v.out());
+        assertTrue(v.out().contains("slice positions: gap of"), v.out());
+    }
+
+    @Test
+    void notWatermarked() {
+        Run v = run("verify", "--backend", "reference", original);
+        assertEquals(ExitCode.NOT_WATERMARKED, v.code(), v.all());
+        assertTrue(v.out().startsWith("NOT_WATERMARKED"), v.out());
+    }
+
+    @Test
+    void aGapIsRefusedUnlessAsked() throws Exception {
+        Files.delete(original.resolve("IM0004.dcm"));
+        Run r = run("embed", "--recipient", "r", "-o", watermarked, original);
+        assertEquals(ExitCode.BAD_INPUT, r.code(), r.all());
+        assertTrue(r.err().contains("--allow-gaps"), r.err());
+        assertFalse(Files.exists(watermarked));
+        Run ok = run("embed", "--recipient", "r", "--allow-gaps", "-o", watermarked, original);
+        assertEquals(0, ok.code(), ok.all());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not-dicom", "MR_truncated.dcm", "badVR.dcm", "JPEG-lossy.dcm", "dicomdirtests/98892003/MR2",
+            "SC_rgb_small_odd.dcm"})
+    void badInputGivesAClearMessageExitCodeThreeAndNoOutput(String name) throws Exception {
+        Path input;
+        if (name.equals("not-dicom")) {
+            input = tmp.resolve("notes.dcm");
+            Files.writeString(input, "this is not DICOM\n".repeat(20));
+        } else {
+            input = Tools.TEST_FILES.resolve(name);
+        }
+        Path out = tmp.resolve("out");
+        Run r = run("embed", "--recipient", "r", "-o", out, input);
+        assertEquals(ExitCode.BAD_INPUT, r.code(), r.all());
+        assertTrue(r.err().startsWith("filigrane: "), r.err());
+        String expected = switch (name) {
+            case "not-dicom" -> "not a DICOM Part 10 file";
+            case "MR_truncated.dcm" -> "truncated";
+            case "badVR.dcm" -> "Bits Allocated 32 not supported";
+            case "JPEG-lossy.dcm" -> "lossy";
+            case "SC_rgb_small_odd.dcm" -> "colour";
+            default -> "choose one with --series";
+        };
+        assertTrue(r.err().contains(expected), r.err());
+        assertFalse(r.err().contains("Exception"), "no stack trace for bad input: " + r.err());
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void refusesToOverwriteInputs() throws Exception {
+        Run r = run("embed", "--recipient", "r", "-o", original, original);
+        assertEquals(ExitCode.OUTPUT_REFUSED, r.code(), r.all());
+        Run none = run("embed", "--recipient", "r", original);
+        assertEquals(ExitCode.USAGE, none.code(), none.all());
+    }
+
+    @Test
+    void noKeyIsAUsageError() {
+        Main.env = name -> null;
+        Run r = run("verify", original);
+        assertEquals(ExitCode.USAGE, r.code(), r.all());
+        assertTrue(r.err().contains("FILIGRANE_KEY"), r.err());
+    }
+
+    @Test
+    void capacityAndBench() {
+        Run c = run("capacity", original);
+        assertEquals(0, c.code(), c.all());
+        assertTrue(c.out().contains("UTF-8 bytes fits"), c.out());
+        Run b = run("bench", "--backend", "reference", "--runs", "1", original);
+        assertEquals(0, b.code(), b.all());
+        assertTrue(b.out().contains("reference"), b.out());
+    }
+}

@@ -1,0 +1,362 @@
+package org.filigrane.dicom;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.OtherByteAttribute;
+import com.pixelmed.dicom.OtherWordAttribute;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import org.filigrane.dicom.DicomInputException.Kind;
+import org.filigrane.engine.PixelFormat;
+
+/**
+ * One DICOM file read with PixelMed and checked: a Part 10 file of one-sample (monochrome) images, 8 or 16 bits
+ * allocated, native, deflated, RLE or JPEG 2000 lossless, whose pixel data is all there. The raw sample words or
+ * bytes are kept exactly as read, so that bits outside Bits Stored (old overlay planes, non-canonical sign bits)
+ * travel through watermarking and restoration unchanged.
+ */
+public final class DicomObject {
+    /** Native encodings: written back in the same transfer syntax. */
+    static final Set<String> NATIVE = Set.of(TransferSyntax.ImplicitVRLittleEndian,
+            TransferSyntax.ExplicitVRLittleEndian, TransferSyntax.ExplicitVRBigEndian,
+            TransferSyntax.DeflatedExplicitVRLittleEndian);
+    /** Lossless encapsulated encodings PixelMed decodes here: written back as Explicit VR Little Endian. */
+    static final Set<String> ENCAPSULATED_LOSSLESS = Set.of(TransferSyntax.RLE, "1.2.840.10008.1.2.4.90");
+    /** Lossless encodings no decoder on this class path handles (PixelMed's own codec is not in Debian). */
+    static final Set<String> LOSSLESS_WITHOUT_DECODER = Set.of("1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70",
+            "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.92", "1.2.840.10008.1.2.4.201",
+            "1.2.840.10008.1.2.4.203");
+
+    private final Path path;
+    private final AttributeList attributes;
+    private final String transferSyntax;
+    private final int rows;
+    private final int columns;
+    private final int frames;
+    private final PixelFormat format;
+    private final short[] words;
+    private final byte[] bytes;
+
+    private DicomObject(Path path, AttributeList attributes, String transferSyntax, int rows, int columns, int frames,
+            PixelFormat format, short[] words, byte[] bytes) {
+        this.path = path;
+        this.attributes = attributes;
+        this.transferSyntax = transferSyntax;
+        this.rows = rows;
+        this.columns = columns;
+        this.frames = frames;
+        this.format = format;
+        this.words = words;
+        this.bytes = bytes;
+    }
+
+    /** Whether {@code file} starts like a DICOM Part 10 file (preamble then "DICM"). */
+    public static boolean looksLikeDicom(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(132);
+            return head.length == 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Reads only the header (no pixel data): enough to group and order files. */
+    static AttributeList readHeader(Path file) throws DicomInputException {
+        checkPart10(file);
+        AttributeList list = new AttributeList();
+        try {
+            list.read(file.toString(), TagFromName.PixelData);
+        } catch (IOException | DicomException | RuntimeException e) {
+            throw new DicomInputException(Kind.NOT_DICOM, file, "cannot be read as DICOM: " + e.getMessage(), e);
+        }
+        return list;
+    }
+
+    private static void checkPart10(Path file) throws DicomInputException {
+        if (!Files.isRegularFile(file)) {
+            throw new DicomInputException(Kind.NOT_DICOM, file, "not a regular file");
+        }
+        if (!looksLikeDicom(file)) {
+            throw new DicomInputException(Kind.NOT_DICOM, file, "not a DICOM Part 10 file (no 'DICM' after the "
+                    + "128-byte preamble); raw data sets without a file meta header are not accepted");
+        }
+    }
+
+    /** Reads and checks one file, pixel data included. */
+    public static DicomObject read(Path file) throws DicomInputException {
+        checkPart10(file);
+        AttributeList list = new AttributeList();
+        try {
+            list.readOnlyMetaInformationHeader(file.toString());
+        } catch (IOException | DicomException | RuntimeException e) {
+            throw new DicomInputException(Kind.NOT_DICOM, file, "unreadable file meta header: " + e.getMessage(), e);
+        }
+        String ts = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID).trim();
+        checkTransferSyntax(file, ts);
+        list = new AttributeList();
+        try {
+            list.read(file.toString());
+        } catch (IOException | DicomException | RuntimeException e) {
+            Kind kind = e.getMessage() != null && e.getMessage().contains("No reader") ? Kind.UNSUPPORTED
+                    : Kind.NOT_DICOM;
+            throw new DicomInputException(kind, file, "cannot be read: " + e.getMessage(), e);
+        }
+        return check(file, list, ts);
+    }
+
+    private static void checkTransferSyntax(Path file, String ts) throws DicomInputException {
+        if (ts.isEmpty()) {
+            throw new DicomInputException(Kind.NOT_DICOM, file, "file meta header names no Transfer Syntax UID");
+        }
+        if (NATIVE.contains(ts) || ENCAPSULATED_LOSSLESS.contains(ts)) {
+            return;
+        }
+        if (LOSSLESS_WITHOUT_DECODER.contains(ts)) {
+            throw new DicomInputException(Kind.UNSUPPORTED, file, "transfer syntax " + ts + " (" + describe(ts)
+                    + ") is lossless but no decoder for it is available; convert the file to a native transfer "
+                    + "syntax first, e.g. dcmdjpeg/dcmdjpls (dcmtk) or gdcmconv --raw");
+        }
+        boolean lossy;
+        try {
+            lossy = new TransferSyntax(ts).isLossy();
+        } catch (RuntimeException e) {
+            lossy = false;
+        }
+        if (lossy) {
+            throw new DicomInputException(Kind.LOSSY, file, "lossy-compressed pixel data (transfer syntax " + ts
+                    + ", " + describe(ts) + "): a reversible watermark on lossy pixels would certify an already "
+                    + "degraded copy; watermark the original lossless images instead");
+        }
+        throw new DicomInputException(Kind.UNSUPPORTED, file, "unsupported transfer syntax " + ts + " ("
+                + describe(ts) + ")");
+    }
+
+    private static String describe(String ts) {
+        try {
+            return new TransferSyntax(ts).getDescription();
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static DicomObject check(Path file, AttributeList list, String ts) throws DicomInputException {
+        Attribute pixelData = list.get(TagFromName.PixelData);
+        int rows = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0);
+        int columns = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0);
+        if (pixelData == null) {
+            if (rows > 0 && columns > 0 && list.get(TagFromName.BitsAllocated) != null) {
+                throw new DicomInputException(Kind.TRUNCATED, file, "image attributes present (" + rows + "x"
+                        + columns + ") but no pixel data could be read: the file is truncated or damaged");
+            }
+            throw new DicomInputException(Kind.NO_PIXELS, file, "no Pixel Data (7FE0,0010): not an image ("
+                    + Attribute.getSingleStringValueOrDefault(list, TagFromName.SOPClassUID, "no SOP Class") + ")");
+        }
+        String lossyFlag = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.LossyImageCompression);
+        if ("01".equals(lossyFlag.trim())) {
+            throw new DicomInputException(Kind.LOSSY, file, "Lossy Image Compression (0028,2110) is 01: these "
+                    + "pixels went through lossy compression; a reversible watermark would certify a degraded copy");
+        }
+        int samples = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1);
+        String photometric = Attribute.getSingleStringValueOrEmptyString(list,
+                TagFromName.PhotometricInterpretation).trim().toUpperCase(Locale.ROOT);
+        if (samples != 1 || !(photometric.equals("MONOCHROME1") || photometric.equals("MONOCHROME2"))) {
+            throw new DicomInputException(Kind.COLOR, file, "colour or multi-sample image (Samples per Pixel "
+                    + samples + ", Photometric Interpretation " + photometric + "): only MONOCHROME1/2 images "
+                    + "are watermarked; colour images are refused rather than changed plane by plane");
+        }
+        int allocated = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 0);
+        int stored = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsStored, allocated);
+        int highBit = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.HighBit, stored - 1);
+        int representation = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PixelRepresentation, 0);
+        if (allocated != 8 && allocated != 16) {
+            throw new DicomInputException(Kind.UNSUPPORTED, file, "Bits Allocated " + allocated
+                    + " not supported: only 8- and 16-bit samples are watermarked");
+        }
+        if (stored < 1 || stored > allocated || highBit != stored - 1) {
+            throw new DicomInputException(Kind.UNSUPPORTED, file, "Bits Stored " + stored + " / High Bit " + highBit
+                    + " not supported with Bits Allocated " + allocated + " (High Bit must be Bits Stored - 1)");
+        }
+        if (rows < 1 || columns < 1) {
+            throw new DicomInputException(Kind.UNSUPPORTED, file, "bad image size " + rows + "x" + columns);
+        }
+        int frames = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.NumberOfFrames, 1);
+        if (frames < 1) {
+            frames = 1;
+        }
+        PixelFormat format = new PixelFormat(allocated, stored, representation == 1);
+        long needed = (long) rows * columns * frames;
+        short[] words = null;
+        byte[] bytes = null;
+        long have;
+        try {
+            if (pixelData instanceof OtherWordAttribute) {
+                words = pixelData.getShortValues();
+                have = allocated == 16 ? words.length : 2L * words.length;
+            } else if (pixelData instanceof OtherByteAttribute) {
+                bytes = pixelData.getByteValues();
+                have = allocated == 16 ? bytes.length / 2 : bytes.length;
+            } else {
+                throw new DicomInputException(Kind.UNSUPPORTED, file, "Pixel Data of VR "
+                        + new String(pixelData.getVR(), java.nio.charset.StandardCharsets.US_ASCII)
+                        + " not supported");
+            }
+        } catch (DicomException e) {
+            throw new DicomInputException(Kind.TRUNCATED, file, "pixel data unreadable: " + e.getMessage(), e);
+        }
+        if (have < needed) {
+            throw new DicomInputException(Kind.TRUNCATED, file, "pixel data holds " + have + " samples but "
+                    + rows + " rows x " + columns + " columns x " + frames + " frame(s) need " + needed
+                    + ": the file is truncated");
+        }
+        if (allocated == 16 && bytes != null) {
+            // 16-bit samples in an OB attribute (rare): PixelMed keeps the bytes in file order, little endian here.
+            throw new DicomInputException(Kind.UNSUPPORTED, file, "16-bit samples stored as OB not supported");
+        }
+        return new DicomObject(file, list, ts, rows, columns, frames, format, words, bytes);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Every attribute as read (pixel data included, decompressed for encapsulated input). */
+    public AttributeList attributes() {
+        return attributes;
+    }
+
+    public String transferSyntax() {
+        return transferSyntax;
+    }
+
+    /** The transfer syntax outputs derived from this object are written in (lossless always). */
+    public String outputTransferSyntax() {
+        return NATIVE.contains(transferSyntax) ? transferSyntax : TransferSyntax.ExplicitVRLittleEndian;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int columns() {
+        return columns;
+    }
+
+    public int frames() {
+        return frames;
+    }
+
+    public PixelFormat format() {
+        return format;
+    }
+
+    public String string(com.pixelmed.dicom.AttributeTag tag) {
+        return Attribute.getSingleStringValueOrEmptyString(attributes, tag).trim();
+    }
+
+    // ---- samples ----
+
+    private boolean bigEndianWords() {
+        return TransferSyntax.ExplicitVRBigEndian.equals(transferSyntax);
+    }
+
+    /** Raw stored bits of sample {@code i} (0..frames*rows*columns), as an unsigned 8- or 16-bit value. */
+    int raw(int i) {
+        if (format.bitsAllocated() == 16) {
+            return words[i] & 0xFFFF;
+        }
+        if (bytes != null) {
+            return bytes[i] & 0xFF;
+        }
+        // 8-bit samples packed two to an OW word, in the transfer syntax's byte order.
+        int w = words[i >> 1] & 0xFFFF;
+        boolean first = (i & 1) == 0;
+        return (bigEndianWords() == first ? w >>> 8 : w) & 0xFF;
+    }
+
+    /** The sample's value: the Bits Stored low bits, sign-extended when Pixel Representation is 1. */
+    int value(int raw) {
+        int bits = format.bitsStored();
+        int low = raw & ((1 << bits) - 1);
+        return format.signed() ? (low << (32 - bits)) >> (32 - bits) : low;
+    }
+
+    /** The canonical raw form of a value: sign-extended (or zero-extended) over all allocated bits. */
+    int canonical(int value) {
+        return value & ((1 << format.bitsAllocated()) - 1);
+    }
+
+    /** Fills {@code out} (rows*columns) with the values of frame {@code f}. */
+    void frameValues(int f, short[] out) {
+        int base = f * rows * columns;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = format.store(value(raw(base + i)));
+        }
+    }
+
+    /**
+     * Pixel Data values with frame {@code f} replaced by {@code values[f]}. Bits outside Bits Stored keep their
+     * deviation from the canonical form ({@code raw ^ canonical(value(raw))}), so restoring the original values
+     * gives back the original raw bits exactly; samples past the last frame (padding) are copied unchanged.
+     */
+    Attribute pixelDataWith(short[][] values) throws DicomException {
+        Attribute original = attributes.get(TagFromName.PixelData);
+        int n = rows * columns;
+        if (format.bitsAllocated() == 16) {
+            short[] out = words.clone();
+            for (int f = 0; f < frames; f++) {
+                for (int i = 0; i < n; i++) {
+                    int idx = f * n + i;
+                    int r = out[idx] & 0xFFFF;
+                    int dev = r ^ canonical(value(r));
+                    out[idx] = (short) (canonical(format.value(values[f][i])) ^ dev);
+                }
+            }
+            OtherWordAttribute a = new OtherWordAttribute(original.getTag());
+            a.setValues(out);
+            return a;
+        }
+        if (bytes != null) {
+            byte[] out = bytes.clone();
+            for (int f = 0; f < frames; f++) {
+                for (int i = 0; i < n; i++) {
+                    int idx = f * n + i;
+                    int r = out[idx] & 0xFF;
+                    int dev = r ^ canonical(value(r));
+                    out[idx] = (byte) (canonical(format.value(values[f][i])) ^ dev);
+                }
+            }
+            OtherByteAttribute a = new OtherByteAttribute(original.getTag());
+            a.setValues(out);
+            return a;
+        }
+        short[] out = words.clone();
+        boolean be = bigEndianWords();
+        for (int f = 0; f < frames; f++) {
+            for (int i = 0; i < n; i++) {
+                int idx = f * n + i;
+                int r = raw(idx);
+                int dev = r ^ canonical(value(r));
+                int b = (canonical(format.value(values[f][i])) ^ dev) & 0xFF;
+                int w = out[idx >> 1] & 0xFFFF;
+                boolean high = be == ((idx & 1) == 0);
+                w = high ? (w & 0x00FF) | (b << 8) : (w & 0xFF00) | b;
+                out[idx >> 1] = (short) w;
+            }
+        }
+        OtherWordAttribute a = new OtherWordAttribute(original.getTag());
+        a.setValues(out);
+        return a;
+    }
+
+    @Override
+    public String toString() {
+        return path + " [" + frames + "x" + rows + "x" + columns + " " + format + ", " + transferSyntax + "]";
+    }
+}

@@ -1,0 +1,336 @@
+package org.filigrane.dicom;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.FileMetaInformation;
+import com.pixelmed.dicom.TagFromName;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.IntConsumer;
+import org.filigrane.engine.EmbedResult;
+import org.filigrane.engine.Layer;
+import org.filigrane.engine.MasterKey;
+import org.filigrane.engine.VerificationReport;
+import org.filigrane.engine.VerificationReport.Status;
+import org.filigrane.engine.Volume;
+import org.filigrane.engine.WatermarkException;
+import org.filigrane.engine.WatermarkSpec;
+import org.filigrane.engine.Watermarker;
+
+/**
+ * Watermarks, verifies and restores DICOM series: the volume goes through the engine, the attributes through
+ * {@link AttributeDigest} (their digests ride in layer R's keyed payload) and {@link FiligraneHeader}.
+ *
+ * <p>UID policy: a watermarked object has new pixel data, so by default it gets a new SOP Instance UID, and each
+ * watermarked series a new Series Instance UID (2.25 UUID-derived UIDs), so that a PACS holding both never confuses
+ * the copy with the original. The original UIDs are kept in the private block and restoration puts them back.
+ * {@code keepUids} keeps the original UIDs on the watermarked copy instead (for workflows that replace the
+ * original in place).
+ */
+public final class DicomWatermarking {
+    /** Separates the user's message from the attribute digests inside the embedded message. */
+    static final String MESSAGE_MARK = "\n\u0001filigrane-dicom/1 attrs=";
+    static final String SOFTWARE = "Filigrane 0.1.0";
+
+    private DicomWatermarking() {
+    }
+
+    /** What embedding wrote. */
+    public record Embedded(EmbedResult result, List<Path> outputs, String seriesUid, String keyId) {
+        public Embedded {
+            outputs = List.copyOf(outputs);
+        }
+    }
+
+    /** An attribute that differs from what was recorded at embedding. */
+    public record AttributeFinding(int slice, Path file, String detail) {
+    }
+
+    /**
+     * A verification: the engine's report on the pixels, the findings on the attributes and slice positions, and
+     * the overall status (TAMPERED when either found something).
+     */
+    public record Verification(Status status, VerificationReport pixels, String message,
+            List<AttributeFinding> attributes, List<String> gaps, FiligraneHeader header, DicomSeries series,
+            List<Integer> missingObjects) {
+        public Verification {
+            attributes = List.copyOf(attributes);
+            gaps = List.copyOf(gaps);
+            missingObjects = List.copyOf(missingObjects);
+        }
+    }
+
+    /**
+     * Objects of the watermarked series that none of the received files claims to be, from the files' Filigrane
+     * headers (object index and count). Unauthenticated, so only a hint, but it names a removed file even when the
+     * pixel watermark can no longer be decoded.
+     */
+    static List<Integer> missingObjects(DicomSeries series) {
+        int count = -1;
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (DicomObject o : series.objects()) {
+            FiligraneHeader h = FiligraneHeader.read(o.attributes());
+            if (h == null || h.objectCount() < 1 || (count >= 0 && h.objectCount() != count)) {
+                return List.of();
+            }
+            count = h.objectCount();
+            seen.add(h.objectIndex());
+        }
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            if (!seen.contains(i)) {
+                missing.add(i);
+            }
+        }
+        return missing;
+    }
+
+    // ---- message ----
+
+    static String encodeMessage(String userMessage, List<byte[]> digests) {
+        StringBuilder sb = new StringBuilder(userMessage).append(MESSAGE_MARK);
+        byte[] all = new byte[digests.size() * AttributeDigest.BYTES];
+        for (int i = 0; i < digests.size(); i++) {
+            System.arraycopy(digests.get(i), 0, all, i * AttributeDigest.BYTES, AttributeDigest.BYTES);
+        }
+        return sb.append(Base64.getUrlEncoder().withoutPadding().encodeToString(all)).toString();
+    }
+
+    /** The user's part of an embedded message. */
+    public static String userMessage(String embedded) {
+        if (embedded == null) {
+            return null;
+        }
+        int i = embedded.indexOf(MESSAGE_MARK);
+        return i < 0 ? embedded : embedded.substring(0, i);
+    }
+
+    /** The recorded attribute digests, or null when the message carries none. */
+    static List<byte[]> digests(String embedded) {
+        int i = embedded == null ? -1 : embedded.indexOf(MESSAGE_MARK);
+        if (i < 0) {
+            return null;
+        }
+        byte[] all;
+        try {
+            all = Base64.getUrlDecoder().decode(embedded.substring(i + MESSAGE_MARK.length()));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        List<byte[]> out = new ArrayList<>();
+        for (int k = 0; k + AttributeDigest.BYTES <= all.length; k += AttributeDigest.BYTES) {
+            out.add(Arrays.copyOfRange(all, k, k + AttributeDigest.BYTES));
+        }
+        return out;
+    }
+
+    /** The message actually embedded for {@code spec} on {@code series} (user message plus attribute digests). */
+    public static WatermarkSpec dicomSpec(DicomSeries series, WatermarkSpec spec) {
+        List<byte[]> digests = new ArrayList<>();
+        for (DicomObject o : series.objects()) {
+            digests.add(AttributeDigest.ofOriginal(o.attributes()));
+        }
+        return new WatermarkSpec(spec.recipient(), encodeMessage(spec.message(), digests), spec.layers(),
+                spec.profile(), spec.robustId());
+    }
+
+    // ---- embed ----
+
+    /** Watermarks {@code series} and writes it as {@code plan} says; nothing is written if anything fails. */
+    public static Embedded embed(DicomSeries series, Watermarker watermarker, MasterKey key, WatermarkSpec spec,
+            OutputPlan plan, boolean keepUids, IntConsumer progress)
+            throws WatermarkException, DicomInputException, IOException {
+        List<Path> targets = plan.targets(series.objects().stream().map(DicomObject::path).toList());
+        for (DicomObject o : series.objects()) {
+            FiligraneHeader h = FiligraneHeader.read(o.attributes());
+            if (h != null) {
+                throw new DicomInputException(DicomInputException.Kind.ALREADY_WATERMARKED, o.path(),
+                        "carries a Filigrane watermark already (key id " + h.keyId() + ", recipient " + h.recipient()
+                        + "); restore it first, then watermark the original");
+            }
+        }
+        WatermarkSpec full = dicomSpec(series, spec);
+        EmbedResult result = watermarker.embed(series.volume(), full);
+        String keyId = key.keyId(spec.recipient());
+        String newSeries = writeWatermarked(series, result.volume(), spec, keyId, targets, keepUids, progress);
+        return new Embedded(result, targets, newSeries, keyId);
+    }
+
+    /**
+     * Writes {@code watermarked} (the series' volume after the engine) with the series' attributes, the Filigrane
+     * header and, unless {@code keepUids}, new UIDs. Returns the Series Instance UID written.
+     */
+    static String writeWatermarked(DicomSeries series, Volume watermarked, WatermarkSpec spec, String keyId,
+            List<Path> targets, boolean keepUids, IntConsumer progress) throws IOException {
+        String newSeries = keepUids ? series.seriesUid() : newUid();
+        List<String> layers = new ArrayList<>();
+        for (Layer l : java.util.EnumSet.copyOf(spec.layers())) {
+            layers.add(switch (l) {
+                case ROBUST -> "D";
+                case REVERSIBLE -> "R";
+                case TAMPER -> "T";
+            });
+        }
+        String now = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"));
+        List<AttributeList> lists = new ArrayList<>();
+        List<String> syntaxes = new ArrayList<>();
+        for (int i = 0; i < series.objects().size(); i++) {
+            DicomObject o = series.objects().get(i);
+            AttributeList out = new AttributeList();
+            out.putAll(o.attributes());
+            try {
+                out.put(o.pixelDataWith(frames(series, i, watermarked)));
+                new FiligraneHeader(FiligraneHeader.FORMAT_VERSION, layers, keyId,
+                        spec.layers().contains(Layer.TAMPER) ? spec.profile().name() : "",
+                        o.string(TagFromName.SOPInstanceUID), o.string(TagFromName.SeriesInstanceUID), i,
+                        spec.recipient(), now, SOFTWARE, o.transferSyntax(), series.objects().size()).writeInto(out);
+                if (!keepUids) {
+                    FiligraneHeader.replace(out, TagFromName.SOPInstanceUID, newUid());
+                    FiligraneHeader.replace(out, TagFromName.SeriesInstanceUID, newSeries);
+                }
+                finish(out, o.outputTransferSyntax());
+            } catch (DicomException e) {
+                throw new IOException("cannot build the output for " + o.path() + ": " + e.getMessage(), e);
+            }
+            lists.add(out);
+            syntaxes.add(o.outputTransferSyntax());
+        }
+        OutputPlan.writeAll(lists, syntaxes, targets,
+                series.objects().stream().map(DicomObject::path).toList(), progress);
+        return newSeries;
+    }
+
+    /** Group lengths dropped (retired, recomputed by readers), file meta rebuilt for the new SOP Instance UID. */
+    private static void finish(AttributeList out, String transferSyntax) throws DicomException {
+        String aet = Attribute.getSingleStringValueOrDefault(out, TagFromName.SourceApplicationEntityTitle,
+                "FILIGRANE").trim();
+        out.removeGroupLengthAttributes();
+        out.removeMetaInformationHeaderAttributes();
+        FileMetaInformation.addFileMetaInformation(out, transferSyntax, aet.isEmpty() ? "FILIGRANE" : aet);
+    }
+
+    private static short[][] frames(DicomSeries series, int object, Volume volume) {
+        DicomObject o = series.objects().get(object);
+        short[][] frames = new short[o.frames()][];
+        for (int s = 0; s < series.slices().size(); s++) {
+            DicomSeries.Slice slice = series.slices().get(s);
+            if (slice.object() == object) {
+                frames[slice.frame()] = volume.slice(s);
+            }
+        }
+        return frames;
+    }
+
+    /** A new UID under the 2.25 root (UUID as a decimal integer), at most 64 characters. */
+    static String newUid() {
+        UUID u = UUID.randomUUID();
+        BigInteger v = new BigInteger(1, java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
+                .putLong(u.getLeastSignificantBits()).array());
+        return "2.25." + v;
+    }
+
+    // ---- verify ----
+
+    /** Verifies pixels (engine) and attributes (recorded digests); never throws on a foreign series. */
+    public static Verification verify(DicomSeries series, Watermarker watermarker) {
+        VerificationReport report = watermarker.verify(series.volume());
+        FiligraneHeader header = FiligraneHeader.read(series.objects().get(0).attributes());
+        List<AttributeFinding> findings = new ArrayList<>();
+        List<byte[]> recorded = report.status() == Status.NOT_WATERMARKED ? null : digests(report.message());
+        if (recorded != null) {
+            boolean[] seen = new boolean[recorded.size()];
+            for (int i = 0; i < series.objects().size(); i++) {
+                DicomObject o = series.objects().get(i);
+                int slice = series.firstSliceOf(i);
+                FiligraneHeader h = FiligraneHeader.read(o.attributes());
+                int index = h == null ? -1 : h.objectIndex();
+                if (index < 0 || index >= recorded.size()) {
+                    findings.add(new AttributeFinding(slice, o.path(), "Filigrane header missing or damaged "
+                            + "(object index " + index + ")"));
+                    continue;
+                }
+                if (seen[index]) {
+                    findings.add(new AttributeFinding(slice, o.path(), "a second object claims to be object "
+                            + index + " of the watermarked series"));
+                }
+                seen[index] = true;
+                if (!Arrays.equals(recorded.get(index), AttributeDigest.ofOriginal(o.attributes()))) {
+                    findings.add(new AttributeFinding(slice, o.path(), "attributes differ from those recorded "
+                            + "when it was watermarked (object " + index + ")"));
+                }
+            }
+        }
+        Status status = report.status();
+        List<Integer> missing = missingObjects(series);
+        if (status == Status.AUTHENTIC && (!findings.isEmpty() || !missing.isEmpty())) {
+            status = Status.TAMPERED;
+        }
+        return new Verification(status, report, userMessage(report.message()), findings, series.gaps(), header,
+                series, missing);
+    }
+
+    // ---- restore ----
+
+    /**
+     * Writes the original objects back: pixel data bit for bit, the private block removed, the original UIDs back.
+     * Refuses (writing nothing) unless verification says AUTHENTIC, pixels and attributes alike.
+     */
+    public static List<Path> restore(DicomSeries series, Watermarker watermarker, OutputPlan plan,
+            IntConsumer progress) throws WatermarkException, DicomInputException, IOException {
+        List<Path> targets = plan.targets(series.objects().stream().map(DicomObject::path).toList());
+        Verification v = verify(series, watermarker);
+        if (v.status() != Status.AUTHENTIC) {
+            throw new RestoreRefusedException(v);
+        }
+        Volume original = watermarker.restore(series.volume());
+        writeRestored(series, original, targets, progress);
+        return targets;
+    }
+
+    /** Writes {@code original} (the restored volume) with the attributes as they were before watermarking. */
+    static void writeRestored(DicomSeries series, Volume original, List<Path> targets, IntConsumer progress)
+            throws IOException {
+        List<AttributeList> lists = new ArrayList<>();
+        List<String> syntaxes = new ArrayList<>();
+        for (int i = 0; i < series.objects().size(); i++) {
+            DicomObject o = series.objects().get(i);
+            AttributeList out = FiligraneHeader.originalView(o.attributes());
+            try {
+                out.put(o.pixelDataWith(frames(series, i, original)));
+                finish(out, o.outputTransferSyntax());
+            } catch (DicomException e) {
+                throw new IOException("cannot build the output for " + o.path() + ": " + e.getMessage(), e);
+            }
+            lists.add(out);
+            syntaxes.add(o.outputTransferSyntax());
+        }
+        OutputPlan.writeAll(lists, syntaxes, targets,
+                series.objects().stream().map(DicomObject::path).toList(), progress);
+    }
+
+    /** Restoration refused because verification did not say AUTHENTIC; carries that verification. */
+    public static final class RestoreRefusedException extends WatermarkException {
+        private static final long serialVersionUID = 1L;
+        private final transient Verification verification;
+
+        RestoreRefusedException(Verification v) {
+            super("not restored: verification says " + v.status() + " (" + v.pixels().detail()
+                    + (v.attributes().isEmpty() ? "" : "; " + v.attributes().size() + " object(s) with changed "
+                    + "attributes") + ")");
+            this.verification = v;
+        }
+
+        public Verification verification() {
+            return verification;
+        }
+    }
+}
