@@ -110,13 +110,13 @@ public final class DicomWatermarking {
         if (embedded == null) {
             return null;
         }
-        int i = embedded.indexOf(MESSAGE_MARK);
+        int i = embedded.lastIndexOf(MESSAGE_MARK);
         return i < 0 ? embedded : embedded.substring(0, i);
     }
 
     /** The recorded attribute digests, or null when the message carries none. */
     static List<byte[]> digests(String embedded) {
-        int i = embedded == null ? -1 : embedded.indexOf(MESSAGE_MARK);
+        int i = embedded == null ? -1 : embedded.lastIndexOf(MESSAGE_MARK);
         if (i < 0) {
             return null;
         }
