@@ -266,6 +266,10 @@ final class Commands {
         @Option(names = "--png", paramLabel = "FILE", description = "write the slices with tampered blocks outlined")
         Path png;
 
+        @Option(names = "--robust", description = "also look for layer D's recipient ID (done anyway when the "
+                + "Filigrane header lists layer D)")
+        boolean robust;
+
         @Override
         public Integer call() throws Exception {
             MasterKey key = engine.key();
@@ -273,13 +277,30 @@ final class Commands {
             DicomSeries s = read(in, true);
             Watermarker wm = engine.watermarker(key);
             DicomWatermarking.Verification v = DicomWatermarking.verify(s, wm);
+            boolean headerSaysD = v.header() != null && v.header().layers().contains("D");
+            org.filigrane.engine.RobustDetection d = robust || headerSaysD ? wm.detectRobust(s.volume()) : null;
             List<Integer> pictured = png != null ? TamperPicture.write(s.volume(), v.pixels().tamperedCells(), png)
                     : null;
             int code = statusCode(v.status());
             if (json) {
-                out().println(Json.write(verificationJson(v, s, wm.backendName(), code, pictured)));
+                Map<String, Object> m = verificationJson(v, s, wm.backendName(), code, pictured);
+                if (d != null) {
+                    Map<String, Object> dm = Json.object();
+                    dm.put("found", d.found());
+                    dm.put("id", d.found() ? Long.toUnsignedString(d.id()) : null);
+                    dm.put("slicesDecoded", d.slicesDecoded());
+                    dm.put("slicesTried", d.slicesTried());
+                    dm.put("orientation", d.orientation());
+                    m.put("robust", dm);
+                }
+                out().println(Json.write(m));
             } else {
                 printVerification(out(), v, s, pictured);
+                if (d != null) {
+                    out().println(d.found() ? "  layer D: recipient ID " + Long.toUnsignedString(d.id()) + " ("
+                            + d.slicesDecoded() + " of " + d.slicesTried() + " slices, " + d.orientation() + ")"
+                            : "  layer D: no recipient ID found (" + d.slicesTried() + " slices tried)");
+                }
             }
             return code;
         }

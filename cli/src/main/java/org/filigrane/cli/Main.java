@@ -50,6 +50,8 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // @list.txt is the adapter's list of input files (paths relative to the list), not picocli's argument file.
+        cl.setExpandAtFiles(false);
         cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             int code = exitCode(e);
             commandLine.getErr().println("filigrane: " + message(e));

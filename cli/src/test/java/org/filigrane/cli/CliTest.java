@@ -164,6 +164,40 @@ class CliTest {
     }
 
     @Test
+    void layerDIdIsFoundByVerify() throws Exception {
+        // Layer D needs room for its tiles: 256x256 slices.
+        Path large = tmp.resolve("large");
+        SampleSeries.write(large, 3, 2, 256, 256);
+        Run e = run("embed", "--backend", "reference", "--recipient", "r", "--robust-id", "4242", "-o", watermarked,
+                large);
+        assertEquals(0, e.code(), e.all());
+        Run v = verify();
+        assertEquals(0, v.code(), v.all());
+        assertTrue(v.out().contains("layer D: recipient ID 4242"), v.out());
+    }
+
+    @Test
+    void listFilesKeepUidsAndInPlace() throws Exception {
+        Path list = tmp.resolve("files.txt");
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> files = Files.list(original)) {
+            files.sorted().forEach(f -> names.add("original/" + f.getFileName()));
+        }
+        Files.write(list, names);
+        Path copy = tmp.resolve("copy");
+        Run e = run("embed", "--backend", "reference", "--recipient", "r", "--keep-uids", "-o", copy, "@" + list);
+        assertEquals(0, e.code(), e.all());
+        Tools.Result same = Tools.run("/usr/bin/dcmdump", "-q", "+P", "0008,0018", "+P", "0020,000e",
+                original.resolve("IM0001.dcm").toString());
+        Tools.Result kept = Tools.run("/usr/bin/dcmdump", "-q", "+P", "0008,0018", "+P", "0020,000e",
+                copy.resolve("IM0001.dcm").toString());
+        assertEquals(same.output(), kept.output(), "--keep-uids keeps SOP and Series Instance UIDs");
+        Run inPlace = run("restore", "--backend", "reference", "--in-place", copy);
+        assertEquals(0, inPlace.code(), inPlace.all());
+        Tools.assertRestored(original.resolve("IM0001.dcm"), copy.resolve("IM0001.dcm"));
+    }
+
+    @Test
     void notWatermarked() {
         Run v = run("verify", "--backend", "reference", original);
         assertEquals(ExitCode.NOT_WATERMARKED, v.code(), v.all());

@@ -18,7 +18,7 @@ import java.util.List;
 
 /**
  * What a watermarked object says about itself, in a private block of group {@value #GROUP_HEX} reserved by the
- * private creator {@value #CREATOR} (usually (0F17,0010), elements (0F17,10xx)); see docs in the module README:
+ * private creator {@value #CREATOR} (usually (0F17,0010), elements (0F17,10xx)); see dicom-adapter/README.md:
  *
  * <pre>
  *  xx01 LO format version ("1")
