@@ -150,6 +150,21 @@ class CliTest {
     }
 
     @Test
+    void reencodingOrRewritingIsNotTampering() throws Exception {
+        embed();
+        String f2 = watermarked.resolve("IM0002.dcm").toString();
+        String f3 = watermarked.resolve("IM0003.dcm").toString();
+        String f4 = watermarked.resolve("IM0004.dcm").toString();
+        assertEquals(0, Tools.run("/usr/bin/dcmconv", "+ti", f2, f2).code());
+        assertEquals(0, Tools.run("/usr/bin/dcmconv", "+tb", f3, f3).code());
+        assertEquals(0, Tools.run("/usr/bin/dcmodify", "-nb", "-m", "(0010,0010)=PHANTOM^FILIGRANE", f4).code());
+        assertEquals(0, Tools.run(Tools.PYTHON, "-c", "import pydicom, sys; d = pydicom.dcmread(sys.argv[1]); "
+                + "d.save_as(sys.argv[1])", watermarked.resolve("IM0005.dcm").toString()).code());
+        Run v = verify();
+        assertEquals(0, v.code(), "a transfer syntax change or a no-op rewrite keeps every value: " + v.all());
+    }
+
+    @Test
     void aRemovedFileIsReported() throws Exception {
         embed();
         Files.delete(watermarked.resolve("IM0003.dcm"));

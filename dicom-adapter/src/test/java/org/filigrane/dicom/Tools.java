@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Tools {
     public static final Path TEST_FILES = Path.of("/usr/lib/python3/dist-packages/pydicom/data/test_files");
-    static final String PYTHON = "/usr/bin/python3";
+    public static final String PYTHON = "/usr/bin/python3";
 
     private Tools() {
     }
