@@ -196,16 +196,16 @@ public final class DicomObject {
         byte[] bytes = null;
         long have;
         try {
-            if (pixelData instanceof OtherWordAttribute) {
+            // By VR rather than class: PixelMed also hands out frame-array attributes for decompressed pixels.
+            String vr = new String(pixelData.getVR(), java.nio.charset.StandardCharsets.US_ASCII);
+            if (vr.equals("OW")) {
                 words = pixelData.getShortValues();
-                have = allocated == 16 ? words.length : 2L * words.length;
-            } else if (pixelData instanceof OtherByteAttribute) {
+                have = words == null ? 0 : allocated == 16 ? words.length : 2L * words.length;
+            } else if (vr.equals("OB") || vr.equals("UN")) {
                 bytes = pixelData.getByteValues();
-                have = allocated == 16 ? bytes.length / 2 : bytes.length;
+                have = bytes == null ? 0 : allocated == 16 ? bytes.length / 2 : bytes.length;
             } else {
-                throw new DicomInputException(Kind.UNSUPPORTED, file, "Pixel Data of VR "
-                        + new String(pixelData.getVR(), java.nio.charset.StandardCharsets.US_ASCII)
-                        + " not supported");
+                throw new DicomInputException(Kind.UNSUPPORTED, file, "Pixel Data of VR " + vr + " not supported");
             }
         } catch (DicomException e) {
             throw new DicomInputException(Kind.TRUNCATED, file, "pixel data unreadable: " + e.getMessage(), e);

@@ -43,11 +43,17 @@ class DicomRoundTripTest {
         }
         Path dir = tmp.resolve(encoding);
         Files.createDirectories(dir);
-        if (encoding.equals("multiframe")) {
-            List<String> args = new ArrayList<>(List.of("multiframe", dir.resolve("mf.dcm").toString()));
+        if (encoding.startsWith("multiframe")) {
+            Path mf = dir.resolve(encoding.equals("multiframe") ? "mf.dcm" : "mf-native.tmp");
+            List<String> args = new ArrayList<>(List.of("multiframe", mf.toString()));
             files.forEach(f -> args.add(f.toString()));
             Tools.Result r = Tools.pydicom(args.toArray(String[]::new));
             assertEquals(0, r.code(), r.output());
+            if (encoding.equals("multiframe-rle")) {
+                Tools.Result c = Tools.run("/usr/bin/dcmcrle", mf.toString(), dir.resolve("mf.dcm").toString());
+                assertEquals(0, c.code(), c.output());
+                Files.delete(mf);
+            }
             return dir;
         }
         for (Path f : files) {
@@ -65,7 +71,8 @@ class DicomRoundTripTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"explicit-le", "implicit-le", "explicit-be", "deflated", "rle", "multiframe"})
+    @ValueSource(strings = {"explicit-le", "implicit-le", "explicit-be", "deflated", "rle", "multiframe",
+        "multiframe-rle"})
     void embedVerifyRestore(String encoding) throws Exception {
         roundTrip(series(encoding));
     }
