@@ -67,27 +67,33 @@ final class Bench implements Callable<Integer> {
                 out.printf("%-10s cannot run here: %s%n", name, e.getMessage());
                 continue;
             }
-            EmbedResult r = wm.embed(v, spec);
-            wm.verify(r.volume());
-            wm.restore(r.volume());
-            double embed = Double.MAX_VALUE;
-            double verify = Double.MAX_VALUE;
-            double restore = Double.MAX_VALUE;
-            for (int i = 0; i < runs; i++) {
-                long t0 = System.nanoTime();
-                r = wm.embed(v, spec);
-                long t1 = System.nanoTime();
-                wm.verify(r.volume());
-                long t2 = System.nanoTime();
-                wm.restore(r.volume());
-                long t3 = System.nanoTime();
-                embed = Math.min(embed, (t1 - t0) / 1e9);
-                verify = Math.min(verify, (t2 - t1) / 1e9);
-                restore = Math.min(restore, (t3 - t2) / 1e9);
+            try (wm) {
+                time(out, wm, v, spec, mp);
             }
-            out.printf(Locale.ROOT, "%-10s %12.1f %12.1f %12.1f%n", wm.backendName(), mp / embed, mp / verify,
-                    mp / restore);
         }
         return ExitCode.OK;
+    }
+
+    private void time(PrintWriter out, Watermarker wm, Volume v, WatermarkSpec spec, double mp) throws Exception {
+        EmbedResult r = wm.embed(v, spec);
+        wm.verify(r.volume());
+        wm.restore(r.volume());
+        double embed = Double.MAX_VALUE;
+        double verify = Double.MAX_VALUE;
+        double restore = Double.MAX_VALUE;
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            r = wm.embed(v, spec);
+            long t1 = System.nanoTime();
+            wm.verify(r.volume());
+            long t2 = System.nanoTime();
+            wm.restore(r.volume());
+            long t3 = System.nanoTime();
+            embed = Math.min(embed, (t1 - t0) / 1e9);
+            verify = Math.min(verify, (t2 - t1) / 1e9);
+            restore = Math.min(restore, (t3 - t2) / 1e9);
+        }
+        out.printf(Locale.ROOT, "%-10s %12.1f %12.1f %12.1f%n", wm.backendName(), mp / embed, mp / verify,
+                mp / restore);
     }
 }

@@ -95,9 +95,6 @@ final class Commands {
             }
         }
 
-        Watermarker watermarker(MasterKey key) {
-            return Watermarker.create(key, backend);
-        }
     }
 
     /** Output placement. */
@@ -128,6 +125,28 @@ final class Commands {
 
         @Option(names = {"-q", "--quiet"}, description = "no progress bar")
         boolean quiet;
+
+        /** Watermarkers this run opened (a backend may hold native resources), closed when it ends. */
+        private final List<Watermarker> opened = new ArrayList<>();
+
+        @Override
+        public final Integer call() throws Exception {
+            try {
+                return execute();
+            } finally {
+                for (Watermarker w : opened) {
+                    w.close();
+                }
+            }
+        }
+
+        abstract Integer execute() throws Exception;
+
+        Watermarker open(MasterKey key, String backend) {
+            Watermarker w = Watermarker.create(key, backend);
+            opened.add(w);
+            return w;
+        }
 
         PrintWriter out() {
             return spec.commandLine().getOut();
@@ -206,7 +225,7 @@ final class Commands {
         boolean keepUids;
 
         @Override
-        public Integer call() throws Exception {
+        Integer execute() throws Exception {
             OutputPlan plan = output.plan();
             MasterKey key = engine.key();
             DicomSeries s = read(in, in.allowGaps);
@@ -217,7 +236,7 @@ final class Commands {
             if (robustId != null) {
                 spec = spec.withRobustId(robustId);
             }
-            Watermarker wm = engine.watermarker(key);
+            Watermarker wm = open(key, engine.backend);
             long t0 = System.nanoTime();
             DicomWatermarking.Embedded e;
             try (Progress p = Progress.start("writing", s.objects().size(), !quiet && !json)) {
@@ -271,11 +290,11 @@ final class Commands {
         boolean robust;
 
         @Override
-        public Integer call() throws Exception {
+        Integer execute() throws Exception {
             MasterKey key = engine.key();
             // Verification reports gaps (a removed file) rather than refusing them.
             DicomSeries s = read(in, true);
-            Watermarker wm = engine.watermarker(key);
+            Watermarker wm = open(key, engine.backend);
             DicomWatermarking.Verification v = DicomWatermarking.verify(s, wm);
             boolean headerSaysD = v.header() != null && v.header().layers().contains("D");
             org.filigrane.engine.RobustDetection d = robust || headerSaysD ? wm.detectRobust(s.volume()) : null;
@@ -434,11 +453,11 @@ final class Commands {
         OutputOptions output = new OutputOptions();
 
         @Override
-        public Integer call() throws Exception {
+        Integer execute() throws Exception {
             OutputPlan plan = output.plan();
             MasterKey key = engine.key();
             DicomSeries s = read(in, in.allowGaps);
-            Watermarker wm = engine.watermarker(key);
+            Watermarker wm = open(key, engine.backend);
             List<Path> written;
             try (Progress p = Progress.start("writing", s.objects().size(), !quiet && !json)) {
                 written = DicomWatermarking.restore(s, wm, plan, p.consumer());
@@ -466,7 +485,7 @@ final class Commands {
         InputOptions in = new InputOptions();
 
         @Override
-        public Integer call() throws Exception {
+        Integer execute() throws Exception {
             List<SeriesSummary> all = DicomReader.survey(in.inputs);
             List<Object> list = new ArrayList<>();
             for (SeriesSummary sum : all) {
@@ -539,11 +558,11 @@ final class Commands {
         String backend;
 
         @Override
-        public Integer call() throws Exception {
+        Integer execute() throws Exception {
             DicomSeries s = read(in, in.allowGaps);
             byte[] throwaway = new byte[32];
             new SecureRandom().nextBytes(throwaway);
-            Watermarker wm = Watermarker.create(MasterKey.of(throwaway), backend);
+            Watermarker wm = open(MasterKey.of(throwaway), backend);
             WatermarkSpec spec = WatermarkSpec.reversible(recipient, "").withProfile(profile);
             if (noTamper) {
                 spec = spec.withLayers(EnumSet.of(Layer.REVERSIBLE));
@@ -579,7 +598,7 @@ final class Commands {
         Path file;
 
         @Override
-        public Integer call() throws Exception {
+        Integer execute() throws Exception {
             if (Files.exists(file)) {
                 throw new DicomInputException(DicomInputException.Kind.OUTPUT_EXISTS, file,
                         "exists already; a key is never overwritten");

@@ -67,7 +67,12 @@ final class Demo implements Callable<Integer> {
         MasterKey key = MasterKey.of(secret);
         out.println("   a throwaway master key for this run (real use: 'filigrane keygen -o KEYFILE', then "
                 + "--key-file KEYFILE or FILIGRANE_KEY)");
-        Watermarker wm = Watermarker.create(key, backend);
+        try (Watermarker wm = Watermarker.create(key, backend)) {
+            return run(out, original, key, wm);
+        }
+    }
+
+    private int run(PrintWriter out, Path original, MasterKey key, Watermarker wm) throws Exception {
 
         DicomSeries series = DicomReader.read(List.of(original), DicomReader.Options.defaults());
         Path watermarked = dir.resolve("watermarked");

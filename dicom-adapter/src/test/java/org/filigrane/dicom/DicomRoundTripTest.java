@@ -86,7 +86,12 @@ class DicomRoundTripTest {
     }
 
     private void roundTrip(Path dir) throws Exception {
-        Watermarker wm = Watermarker.create(KEY, "reference");
+        try (Watermarker wm = Watermarker.create(KEY, "reference")) {
+            roundTrip(dir, wm);
+        }
+    }
+
+    private void roundTrip(Path dir, Watermarker wm) throws Exception {
         DicomSeries s = DicomReader.read(List.of(dir), DicomReader.Options.defaults());
         Path w = tmp.resolve("out-w");
         DicomWatermarking.Embedded e = DicomWatermarking.embed(s, wm, KEY, WatermarkSpec.reversible("hospital-b",
@@ -120,8 +125,13 @@ class DicomRoundTripTest {
 
     @Test
     void outputsNeverOverwriteInputsUnlessAsked() throws Exception {
+        try (Watermarker wm = Watermarker.create(KEY, "reference")) {
+            neverOverwrite(wm);
+        }
+    }
+
+    private void neverOverwrite(Watermarker wm) throws Exception {
         Path dir = series("explicit-le");
-        Watermarker wm = Watermarker.create(KEY, "reference");
         DicomSeries s = DicomReader.read(List.of(dir), DicomReader.Options.defaults());
         byte[] before = Files.readAllBytes(s.objects().get(0).path());
         DicomInputException e = assertThrows(DicomInputException.class, () -> DicomWatermarking.embed(s, wm, KEY,
