@@ -24,6 +24,7 @@ import org.filigrane.engine.TamperedCell;
 import org.filigrane.engine.VerificationReport.Status;
 import org.filigrane.engine.WatermarkSpec;
 import org.filigrane.engine.Watermarker;
+import org.filigrane.engine.demo.Quality;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -84,7 +85,6 @@ final class Demo implements Callable<Integer> {
         DicomSeries marked = DicomReader.read(List.of(watermarked), DicomReader.Options.defaults());
         int maxDiff = 0;
         long changed = 0;
-        double sq = 0;
         for (int s = 0; s < series.volume().slices(); s++) {
             short[] a = series.volume().slice(s);
             short[] b = marked.volume().slice(s);
@@ -92,16 +92,15 @@ final class Demo implements Callable<Integer> {
                 int d = Math.abs((a[i] & 0xFFFF) - (b[i] & 0xFFFF));
                 maxDiff = Math.max(maxDiff, d);
                 changed += d != 0 ? 1 : 0;
-                sq += (double) d * d;
             }
         }
-        double mse = sq / series.volume().pixelCount();
-        double psnr = 10 * Math.log10(4095.0 * 4095.0 / Math.max(mse, 1e-12));
+        double psnr = Quality.psnr(series.volume(), marked.volume(), -1);
+        double ssim = Quality.ssim(series.volume(), marked.volume());
         out.printf(Locale.ROOT, "2. embedded (backend %s, %.0f ms) for 'hospital-b', layers R+T, into %s%n",
                 wm.backendName(), ms, watermarked);
         out.printf(Locale.ROOT, "   %d of %d bits of capacity used; %.1f%% of pixels changed, by at most %d; "
-                + "PSNR %.1f dB (12-bit range)%n", e.result().payloadBits(), e.result().capacityBits(),
-                100.0 * changed / series.volume().pixelCount(), maxDiff, psnr);
+                + "PSNR %.1f dB (12-bit range), SSIM %.5f%n", e.result().payloadBits(), e.result().capacityBits(),
+                100.0 * changed / series.volume().pixelCount(), maxDiff, psnr, ssim);
 
         DicomWatermarking.Verification v1 = DicomWatermarking.verify(marked, wm);
         out.println("3. verify the watermarked copy: " + v1.status() + " (recipient " + v1.pixels().recipient()
