@@ -99,8 +99,14 @@ public final class Watermarker implements AutoCloseable {
      * changed; a payload that does not fit is refused with {@link CapacityExceededException}.
      */
     public EmbedResult embed(Volume volume, WatermarkSpec spec) throws WatermarkException {
-        int[] range = check(volume, spec);
-        Volume w = volume.copy();
+        Objects.requireNonNull(volume, "volume");
+        Objects.requireNonNull(spec, "spec");
+        int[] range = new int[2];
+        // The working copy and the range check share one read of the input.
+        Volume w = volume.copyWithRange(range);
+        if (!volume.format().inRange(range[0]) || !volume.format().inRange(range[1])) {
+            volume.checkRange();
+        }
         if (spec.has(Layer.ROBUST)) {
             robust.embed(w, spec.robustId());
             range = null;
@@ -259,14 +265,9 @@ public final class Watermarker implements AutoCloseable {
         return bestT;
     }
 
-    /** Validates the arguments; returns the volume's value range, scanned once. */
-    private static int[] check(Volume volume, WatermarkSpec spec) {
+    private static void check(Volume volume, WatermarkSpec spec) {
         Objects.requireNonNull(volume, "volume");
         Objects.requireNonNull(spec, "spec");
-        int[] range = volume.valueRange();
-        if (!volume.format().inRange(range[0]) || !volume.format().inRange(range[1])) {
-            volume.checkRange();
-        }
-        return range;
+        volume.checkRange();
     }
 }
