@@ -26,6 +26,7 @@ table() {
   awk -F, '
     function unq(s) { gsub(/"/, "", s); return s }
     function pixels(v,   d) { split(v, d, /[x\/]/); return d[1] * d[2] * d[3] }
+    { sub(/\r$/, "") }
     NR == 1 { for (i = 1; i <= NF; i++) { h = unq($i); if (h ~ /backend/) bc = i; if (h ~ /volume/) vc = i } next }
     {
       name = unq($1); sub(/.*\./, "", name); ms = unq($5) + 0; err = unq($6) + 0
