@@ -4,9 +4,9 @@ import org.filigrane.engine.spi.Checksums;
 
 /**
  * CRC-16/CCITT-FALSE of the block codes, 16 bits per step. With a 16-bit register, feeding a 16-bit value v is
- * {@code f(crc ^ v)} where f advances the register by 16 zero bits; f is linear, so it splits into two 256-entry
- * tables (both stay in L1): {@code f(x) = HI[x >>> 8] ^ LO[x & 0xFF]}. Built from {@link Checksums}, so both
- * backends feed exactly the same polynomial.
+ * {@code f(crc ^ v)} where f advances the register by 16 zero bits. f is tabulated whole ({@link #F}, for the
+ * samples) and, being linear, split into two 256-entry tables ({@code f(x) = HI[x >>> 8] ^ LO[x & 0xFF]}, for the
+ * rarer 32-bit feeds). Built from {@link Checksums}, so both backends feed exactly the same polynomial.
  */
 final class Crc {
     private static final char[] HI = new char[256];
