@@ -38,19 +38,20 @@ table() {
       t[key, be] = ms; e[key, be] = err
     }
     END {
-      printf "| volume | operation | reference MP/s | vector MP/s | vector ms (±99.9%%) | speedup | vector / memcpy rate |\n"
-      printf "|---|---|---:|---:|---:|---:|---:|\n"
+      printf "| volume | operation | reference MP/s | vector MP/s | vector ms (±99.9%%) | speedup | vector / memcpy rate | opencl MP/s | opencl speedup |\n"
+      printf "|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
       for (i = 1; i <= n; i++) {
         split(order[i], k, SUBSEP); vol = k[1]; op = k[2]; px = pixels(vol)
-        r = t[order[i], "reference"]; v = t[order[i], "vector"]
-        printf "| %s | %s | %s | %s | %s | %s | %s |\n", vol, op,
+        r = t[order[i], "reference"]; v = t[order[i], "vector"]; o = t[order[i], "opencl"]
+        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", vol, op,
           r ? sprintf("%.1f", px / r / 1000) : "-", v ? sprintf("%.1f", px / v / 1000) : "-",
           v ? sprintf("%.2f ± %.2f", v, e[order[i], "vector"]) : "-",
           (r && v) ? sprintf("%.1fx", r / v) : "-",
-          (v && mem[vol]) ? sprintf("%.2f", mem[vol] / v) : "-"
+          (v && mem[vol]) ? sprintf("%.2f", mem[vol] / v) : "-",
+          o ? sprintf("%.1f", px / o / 1000) : "-", (r && o) ? sprintf("%.1fx", r / o) : "-"
       }
-      for (vol in mem) printf "| %s | memcpy, all cores (baseline) | | %.1f | %.2f | | 1.00 |\n", vol, pixels(vol) / mem[vol] / 1000, mem[vol]
-      for (vol in mem1) printf "| %s | memcpy, one thread | | %.1f | %.2f | | %.2f |\n", vol, pixels(vol) / mem1[vol] / 1000, mem1[vol], mem[vol] / mem1[vol]
+      for (vol in mem) printf "| %s | memcpy, all cores (baseline) | | %.1f | %.2f | | 1.00 | | |\n", vol, pixels(vol) / mem[vol] / 1000, mem[vol]
+      for (vol in mem1) printf "| %s | memcpy, one thread | | %.1f | %.2f | | %.2f | | |\n", vol, pixels(vol) / mem1[vol] / 1000, mem1[vol], mem[vol] / mem1[vol]
     }' "$1"
 }
 

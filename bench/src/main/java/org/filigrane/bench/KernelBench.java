@@ -32,14 +32,14 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx6g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx6g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class KernelBench {
     @Param({"256x256x48/12", "512x512x200/16"})
     public String volume;
 
-    @Param({"reference", "vector"})
+    @Param({"reference", "vector", "opencl"})
     public String backend;
 
     private static final int BLOCK_BITS = 16;
