@@ -5,7 +5,8 @@ package org.filigrane.engine;
  *
  * @param volume          the watermarked volume (a new one; the input is unchanged)
  * @param payloadBits     bits layer R carried (payload, restoration data and map)
- * @param capacityBits    bits layer R could have carried
+ * @param capacityBits    bits layer R could have carried in the slices its peak choice looked at (the leading
+ *                        slices that sufficed; {@link Watermarker#capacity} measures the whole volume)
  * @param rangeShrunk     whether samples at the ends of the stored range had to be moved (and mapped)
  * @param blocks          layer T blocks (0 without T)
  * @param fullyProtected  blocks carrying their whole code

@@ -129,28 +129,54 @@ final class ReversibleLayer {
         long total = stream.length();
         long[] words = stream.words();
 
-        long[][] hist0 = histograms(w, first, 0);
-        int peak0 = choosePeak(hist0);
-        long[] c0 = embeddable(hist0, peak0, false);
-        long cap0 = sum(c0);
-        long bits0 = Math.min(total, cap0);
-        int[] limits0 = cutoff(c0, bits0);
-        backend.embedPass(w, first, 0, peak0, words, offsets(limits0, 0), limits0);
+        Plan plan0 = plan(w, first, 0, total);
+        long bits0 = Math.min(total, plan0.capacity());
+        int[] limits0 = cutoff(plan0.counts(), bits0);
+        backend.embedPass(w, first, 0, plan0.peak(), words, offsets(limits0, 0), limits0);
 
-        long[][] hist1 = histograms(w, first, 1);
-        int peak1 = choosePeak(hist1);
-        long[] c1 = embeddable(hist1, peak1, false);
-        long cap1 = sum(c1);
         long bits1 = total - bits0;
-        if (bits1 > cap1) {
-            throw new CapacityExceededException("payload does not fit", total, cap0 + cap1);
+        Plan plan1 = plan(w, first, 1, bits1);
+        if (bits1 > plan1.capacity()) {
+            throw new CapacityExceededException("payload does not fit", total, plan0.capacity() + plan1.capacity());
         }
-        int[] limits1 = cutoff(c1, bits1);
-        backend.embedPass(w, first, 1, peak1, words, offsets(limits1, bits0), limits1);
+        int[] limits1 = cutoff(plan1.counts(), bits1);
+        backend.embedPass(w, first, 1, plan1.peak(), words, offsets(limits1, bits0), limits1);
+        int peak0 = plan0.peak();
+        int peak1 = plan1.peak();
 
         Header header = new Header(map != null ? shrink : 0, flags, peak0, peak1, bits0, bits1);
         writeHeader(w, header);
-        return new Embedded(header, total, cap0 + cap1);
+        return new Embedded(header, total, plan0.capacity() + plan1.capacity());
+    }
+
+    /** A pass's peak and what each slice can carry with it, over the slices the plan looked at. */
+    record Plan(int peak, long[] counts, long capacity) {
+    }
+
+    /**
+     * Chooses a pass's peak over the fewest leading slices that can carry {@code need} bits: histograms are gathered
+     * in chunks of 1, 2, 4... slices until the best peak of the slices gathered so far covers the need, or every
+     * slice is in. A small payload so reads the first slices, not the volume; a payload too large for any prefix
+     * gets the peak of the whole volume. Slices not gathered count 0.
+     */
+    private Plan plan(Volume w, int[] first, int parity, long need) {
+        int n = w.slices();
+        long[][] hist = new long[n][];
+        int gathered = 0;
+        for (int chunk = 1; ; chunk *= 2) {
+            int to = Math.min(n, gathered + chunk);
+            long[][] part = new long[to - gathered][Backend.HIST_BINS];
+            backend.errorHistograms(slices(w, gathered, to), Arrays.copyOfRange(first, gathered, to), parity, part);
+            System.arraycopy(part, 0, hist, gathered, part.length);
+            gathered = to;
+            long[][] seen = Arrays.copyOf(hist, gathered);
+            int peak = choosePeak(seen);
+            long[] counts = Arrays.copyOf(embeddable(seen, peak, false), n);
+            long capacity = sum(counts);
+            if (capacity >= need || gathered == n) {
+                return new Plan(peak, counts, capacity);
+            }
+        }
     }
 
     // ---- decode ----
