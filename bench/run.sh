@@ -33,6 +33,7 @@ table() {
       be = bc ? unq($bc) : ""; vol = vc ? unq($vc) : ""
       if (name == "memcpy") { mem[vol] = ms; next }
       if (name == "memcpySingleThread") { mem1[vol] = ms; next }
+      if (name == "copyKernel" || name == "upload" || name == "download") { cl[vol, name] = ms; clv[vol] = 1; next }
       key = vol SUBSEP name
       if (!(key in seen)) { seen[key] = 1; order[++n] = key }
       t[key, be] = ms; e[key, be] = err
@@ -51,6 +52,10 @@ table() {
           o ? sprintf("%.1f", px / o / 1000) : "-", (r && o) ? sprintf("%.1fx", r / o) : "-"
       }
       for (vol in mem) printf "| %s | memcpy, all cores (baseline) | | %.1f | %.2f | | 1.00 | | |\n", vol, pixels(vol) / mem[vol] / 1000, mem[vol]
+      for (vol in clv) for (j = 1; j <= 3; j++) {
+        nm = j == 1 ? "copyKernel" : (j == 2 ? "upload" : "download")
+        if ((vol, nm) in cl) printf "| %s | OpenCL %s (device baseline) | | | | | | %.1f | |\n", vol, nm, pixels(vol) / cl[vol, nm] / 1000
+      }
       for (vol in mem1) printf "| %s | memcpy, one thread | | %.1f | %.2f | | %.2f | | |\n", vol, pixels(vol) / mem1[vol] / 1000, mem1[vol], mem[vol] / mem1[vol]
     }' "$1"
 }
