@@ -82,10 +82,9 @@ final class ReversibleLayer {
         Volume w = input.copy();
         BitWriter map = Shrink.apply(w, shrink, null);
         int[] first = firstRows(w);
-        long[][] hist = histograms(w, first, 0);
-        int peak0 = choosePeak(hist);
-        long[] c0 = embeddable(hist, peak0, false);
-        long cap0 = sum(c0);
+        // An unbounded need makes the plans look at every slice: the volume's whole capacity.
+        Plan plan0 = plan(w, first, 0, Long.MAX_VALUE);
+        long cap0 = plan0.capacity();
         long[] noise = new long[(int) ((cap0 + 63) >>> 6) + 1];
         long x = 0x9E3779B97F4A7C15L;
         for (int i = 0; i < noise.length; i++) {
@@ -94,10 +93,10 @@ final class ReversibleLayer {
             x ^= x << 17;
             noise[i] = x;
         }
-        int[] limits0 = cutoff(c0, cap0);
-        backend.embedPass(w, first, 0, peak0, noise, offsets(limits0, 0), limits0);
-        long[][] hist1 = histograms(w, first, 1);
-        return new Room(cap0 + sum(embeddable(hist1, choosePeak(hist1), false)), map != null ? map.length() : 0);
+        int[] limits0 = cutoff(plan0.counts(), cap0);
+        backend.embedPass(w, first, 0, plan0.peak(), noise, offsets(limits0, 0), limits0);
+        long cap1 = plan(w, first, 1, Long.MAX_VALUE).capacity();
+        return new Room(cap0 + cap1, map != null ? map.length() : 0);
     }
 
     // ---- embed ----
@@ -285,12 +284,6 @@ final class ReversibleLayer {
     }
 
     // ---- planning helpers ----
-
-    private long[][] histograms(Volume w, int[] first, int parity) {
-        long[][] hist = new long[w.slices()][Backend.HIST_BINS];
-        backend.errorHistograms(w, first, parity, hist);
-        return hist;
-    }
 
     /** The right peak P maximising the count of errors P and P-1; ties go to the P nearest 0, then the lower. */
     static int choosePeak(long[][] hist) {

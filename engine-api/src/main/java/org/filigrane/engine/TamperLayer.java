@@ -99,43 +99,13 @@ final class TamperLayer {
         int[][] codes = new int[1][blocks];
         backend.blockCodes(lead, 0, 1, g, codes);
         List<TamperedCell> cells = new ArrayList<>();
-        int valid = 0;
-        int unprotected = 0;
-        for (int b = 0; b < blocks; b++) {
-            long known = knownMask(leading, carried[0][2 * b], carried[0][2 * b + 1]) & 0xFFFFL;
-            if (known == 0) {
-                unprotected++;
-            } else if (((bits[0][b] ^ codes[0][b]) & known) != 0) {
-                cells.add(cell(g, 0, b));
-            } else {
-                valid++;
-            }
-        }
-        if (2L * valid <= blocks - unprotected) {
+        int[] blockTally = checkBlocks(g, leading, bits, codes, carried, cells);
+        if (2L * blockTally[0] <= blocks - blockTally[1]) {
             return null;
         }
-        int failed = 0;
-        int unchecked = 0;
-        if (n > 1) {
-            int[] expected = verticalCodes(received, g);
-            int k = g.columnsPerBlockSide();
-            for (int b = 0; b < blocks; b++) {
-                long known = knownMask(leading, carried[0][2 * b], carried[0][2 * b + 1]);
-                long want = verticalBitsOfBlock(g, b, expected);
-                for (int i = 0; i < k * k; i++) {
-                    if (columnOfBlock(g, b, i) < 0) {
-                        continue;
-                    }
-                    long mask = known & (0xFFL << (HORIZONTAL_BITS + VERTICAL_BITS * i));
-                    if (mask == 0) {
-                        unchecked++;
-                    } else if (((bits[0][b] ^ want) & mask) != 0) {
-                        failed++;
-                    }
-                }
-            }
-        }
-        return new Check(cells, failed, unchecked, unprotected, valid, blocks);
+        int[] columnTally = n > 1 ? checkColumns(g, leading, bits[0], carried[0], verticalCodes(received, g),
+                new boolean[blocks]) : new int[2];
+        return new Check(cells, columnTally[0], columnTally[1], blockTally[1], blockTally[0], blocks);
     }
 
     /** Checks every block and column, and restores {@code w} in place to T's input. */
@@ -160,43 +130,14 @@ final class TamperLayer {
         int[][] codes = new int[n][blocks];
         backend.blockCodes(w, 0, n, g, codes);
         List<TamperedCell> cells = new ArrayList<>();
-        int unprotected = 0;
-        int valid = 0;
-        for (int s = 0; s < n; s++) {
-            int perBlock = s == 0 ? leading : HORIZONTAL_BITS;
-            for (int b = 0; b < blocks; b++) {
-                long known = knownMask(perBlock, carried[s][2 * b], carried[s][2 * b + 1]) & 0xFFFFL;
-                if (known == 0) {
-                    unprotected++;
-                } else if (((bits[s][b] ^ codes[s][b]) & known) != 0) {
-                    cells.add(cell(g, s, b));
-                } else {
-                    valid++;
-                }
-            }
-        }
+        int[] blockTally = checkBlocks(g, leading, bits, codes, carried, cells);
         int failedColumns = 0;
         int unchecked = 0;
         boolean[] leadingColumnFailed = new boolean[blocks];
         if (n > 1) {
-            int k = g.columnsPerBlockSide();
-            for (int b = 0; b < blocks; b++) {
-                long known = knownMask(leading, carried[0][2 * b], carried[0][2 * b + 1]);
-                long expected = verticalBitsOfBlock(g, b, received);
-                for (int i = 0; i < k * k; i++) {
-                    int column = columnOfBlock(g, b, i);
-                    if (column < 0) {
-                        continue;
-                    }
-                    long mask = known & (0xFFL << (HORIZONTAL_BITS + VERTICAL_BITS * i));
-                    if (mask == 0) {
-                        unchecked++;
-                    } else if (((bits[0][b] ^ expected) & mask) != 0) {
-                        failedColumns++;
-                        leadingColumnFailed[b] = true;
-                    }
-                }
-            }
+            int[] columnTally = checkColumns(g, leading, bits[0], carried[0], received, leadingColumnFailed);
+            failedColumns = columnTally[0];
+            unchecked = columnTally[1];
             // A column code can fail because a slice under it changed, because slices moved, or because the
             // leading block that carries it was altered (its code bits, not its content). When every block under
             // it verified and the failure is local (slices moving fail nearly every column), blame the carrier.
@@ -211,7 +152,60 @@ final class TamperLayer {
                 }
             }
         }
-        return new Check(cells, failedColumns, unchecked, unprotected, valid, n * blocks);
+        return new Check(cells, failedColumns, unchecked, blockTally[1], blockTally[0], n * blocks);
+    }
+
+    /**
+     * Compares the carried horizontal bits of slices 0.. (row s of the arrays is slice s; slice 0 carries
+     * {@code leading} bits per block) with the recomputed codes, adding failed blocks to {@code cells}.
+     * Returns {valid blocks, unprotected blocks}.
+     */
+    private static int[] checkBlocks(BlockGrid g, int leading, long[][] bits, int[][] codes, int[][] carried,
+            List<TamperedCell> cells) {
+        int valid = 0;
+        int unprotected = 0;
+        for (int s = 0; s < bits.length; s++) {
+            int perBlock = s == 0 ? leading : HORIZONTAL_BITS;
+            for (int b = 0; b < bits[s].length; b++) {
+                long known = knownMask(perBlock, carried[s][2 * b], carried[s][2 * b + 1]) & 0xFFFFL;
+                if (known == 0) {
+                    unprotected++;
+                } else if (((bits[s][b] ^ codes[s][b]) & known) != 0) {
+                    cells.add(cell(g, s, b));
+                } else {
+                    valid++;
+                }
+            }
+        }
+        return new int[] {valid, unprotected};
+    }
+
+    /**
+     * Compares the column codes the leading slice's blocks carried with {@code expected}, marking in
+     * {@code failedCarrier} the blocks whose codes failed. Returns {failed columns, unchecked columns}.
+     */
+    private static int[] checkColumns(BlockGrid g, int leading, long[] leadBits, int[] leadCarried, int[] expected,
+            boolean[] failedCarrier) {
+        int failed = 0;
+        int unchecked = 0;
+        int k = g.columnsPerBlockSide();
+        for (int b = 0; b < leadBits.length; b++) {
+            long known = knownMask(leading, leadCarried[2 * b], leadCarried[2 * b + 1]);
+            long want = verticalBitsOfBlock(g, b, expected);
+            for (int i = 0; i < k * k; i++) {
+                if (columnOfBlock(g, b, i) < 0) {
+                    continue;
+                }
+                long mask = known & (0xFFL << (HORIZONTAL_BITS + VERTICAL_BITS * i));
+                if (mask == 0) {
+                    unchecked++;
+                } else if (((leadBits[b] ^ want) & mask) != 0) {
+                    failed++;
+                    failedCarrier[b] = true;
+                }
+            }
+        }
+        return new int[] {failed, unchecked};
     }
 
     /** Whether block {@code b} of every slice after the leading one carried code bits and they matched. */
