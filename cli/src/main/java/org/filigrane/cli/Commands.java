@@ -23,7 +23,7 @@ import org.filigrane.dicom.OutputPlan;
 import org.filigrane.dicom.SeriesSummary;
 import org.filigrane.engine.Capacity;
 import org.filigrane.engine.Layer;
-import org.filigrane.engine.MasterKey;
+import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.TamperProfile;
 import org.filigrane.engine.TamperedCell;
 import org.filigrane.engine.VerificationReport;
@@ -75,23 +75,19 @@ final class Commands {
                 description = "auto, reference, vector or opencl (default: ${DEFAULT-VALUE})")
         String backend;
 
-        MasterKey key() throws IOException {
+        IssuerKey key() throws IOException {
             if (keyFile != null) {
-                return MasterKey.fromFile(keyFile);
+                return IssuerKey.fromFile(keyFile);
             }
             String hex = Main.env.apply("FILIGRANE_KEY");
             if (hex == null || hex.isBlank()) {
                 throw new Main.UsageException("no key: pass --key-file FILE or set FILIGRANE_KEY (hex); make one with "
                         + "'filigrane keygen -o FILE'");
             }
-            String h = hex.replaceAll("\\s+", "");
-            if (!h.matches("([0-9a-fA-F]{2})+")) {
-                throw new Main.UsageException("FILIGRANE_KEY must be hex (e.g. from 'openssl rand -hex 32')");
-            }
             try {
-                return MasterKey.of(HexFormat.of().parseHex(h));
+                return IssuerKey.fromHex(hex, "FILIGRANE_KEY");
             } catch (IllegalArgumentException e) {
-                throw new Main.UsageException("FILIGRANE_KEY: " + e.getMessage());
+                throw new Main.UsageException(e.getMessage());
             }
         }
 
@@ -142,7 +138,7 @@ final class Commands {
 
         abstract Integer execute() throws Exception;
 
-        Watermarker open(MasterKey key, String backend) {
+        Watermarker open(IssuerKey key, String backend) {
             Watermarker w = Watermarker.create(key, backend);
             opened.add(w);
             return w;
@@ -227,7 +223,7 @@ final class Commands {
         @Override
         Integer execute() throws Exception {
             OutputPlan plan = output.plan();
-            MasterKey key = engine.key();
+            IssuerKey key = engine.key();
             DicomSeries s = read(in, in.allowGaps);
             WatermarkSpec spec = WatermarkSpec.reversible(recipient, message).withProfile(profile);
             if (noTamper) {
@@ -291,7 +287,7 @@ final class Commands {
 
         @Override
         Integer execute() throws Exception {
-            MasterKey key = engine.key();
+            IssuerKey key = engine.key();
             // Verification reports gaps (a removed file) rather than refusing them.
             DicomSeries s = read(in, true);
             Watermarker wm = open(key, engine.backend);
@@ -455,7 +451,7 @@ final class Commands {
         @Override
         Integer execute() throws Exception {
             OutputPlan plan = output.plan();
-            MasterKey key = engine.key();
+            IssuerKey key = engine.key();
             DicomSeries s = read(in, in.allowGaps);
             Watermarker wm = open(key, engine.backend);
             List<Path> written;
@@ -560,9 +556,7 @@ final class Commands {
         @Override
         Integer execute() throws Exception {
             DicomSeries s = read(in, in.allowGaps);
-            byte[] throwaway = new byte[32];
-            new SecureRandom().nextBytes(throwaway);
-            Watermarker wm = open(MasterKey.of(throwaway), backend);
+            Watermarker wm = open(IssuerKey.generate(), backend);
             WatermarkSpec spec = WatermarkSpec.reversible(recipient, "").withProfile(profile);
             if (noTamper) {
                 spec = spec.withLayers(EnumSet.of(Layer.REVERSIBLE));

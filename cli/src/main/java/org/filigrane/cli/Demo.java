@@ -19,7 +19,7 @@ import org.filigrane.dicom.DicomSeries;
 import org.filigrane.dicom.DicomWatermarking;
 import org.filigrane.dicom.OutputPlan;
 import org.filigrane.dicom.SampleSeries;
-import org.filigrane.engine.MasterKey;
+import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.TamperedCell;
 import org.filigrane.engine.VerificationReport.Status;
 import org.filigrane.engine.WatermarkSpec;
@@ -65,7 +65,7 @@ final class Demo implements Callable<Integer> {
 
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        MasterKey key = MasterKey.of(secret);
+        IssuerKey key = IssuerKey.of(secret);
         out.println("   a throwaway master key for this run (real use: 'filigrane keygen -o KEYFILE', then "
                 + "--key-file KEYFILE or FILIGRANE_KEY)");
         try (Watermarker wm = Watermarker.create(key, backend)) {
@@ -73,7 +73,7 @@ final class Demo implements Callable<Integer> {
         }
     }
 
-    private int run(PrintWriter out, Path original, MasterKey key, Watermarker wm) throws Exception {
+    private int run(PrintWriter out, Path original, IssuerKey key, Watermarker wm) throws Exception {
 
         DicomSeries series = DicomReader.read(List.of(original), DicomReader.Options.defaults());
         Path watermarked = dir.resolve("watermarked");

@@ -18,7 +18,7 @@ import java.util.UUID;
 import java.util.function.IntConsumer;
 import org.filigrane.engine.EmbedResult;
 import org.filigrane.engine.Layer;
-import org.filigrane.engine.MasterKey;
+import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.VerificationReport;
 import org.filigrane.engine.VerificationReport.Status;
 import org.filigrane.engine.Volume;
@@ -146,7 +146,7 @@ public final class DicomWatermarking {
     // ---- embed ----
 
     /** Watermarks {@code series} and writes it as {@code plan} says; nothing is written if anything fails. */
-    public static Embedded embed(DicomSeries series, Watermarker watermarker, MasterKey key, WatermarkSpec spec,
+    public static Embedded embed(DicomSeries series, Watermarker watermarker, IssuerKey key, WatermarkSpec spec,
             OutputPlan plan, boolean keepUids, IntConsumer progress)
             throws WatermarkException, DicomInputException, IOException {
         List<Path> targets = plan.targets(series.objects().stream().map(DicomObject::path).toList());
@@ -160,7 +160,7 @@ public final class DicomWatermarking {
         }
         WatermarkSpec full = dicomSpec(series, spec);
         EmbedResult result = watermarker.embed(series.volume(), full);
-        String keyId = key.keyId(spec.recipient());
+        String keyId = key.keyId();
         String newSeries = writeWatermarked(series, result.volume(), spec, keyId, targets, keepUids, progress);
         return new Embedded(result, targets, newSeries, keyId);
     }

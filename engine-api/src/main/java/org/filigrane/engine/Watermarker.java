@@ -2,7 +2,6 @@ package org.filigrane.engine;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import org.filigrane.engine.spi.Backend;
@@ -12,51 +11,68 @@ import org.filigrane.engine.spi.Backend;
  * changes the caller's volume (it works on copies) and hands the per-pixel work to the selected {@link Backend}.
  *
  * <pre>{@code
- * Watermarker wm = Watermarker.create(MasterKey.fromFile(keyFile));      // backend "auto"
+ * Watermarker wm = Watermarker.create(IssuerKey.fromFile(keyFile));      // backend "auto"
  * EmbedResult r = wm.embed(volume, WatermarkSpec.reversible("hospital-b", "second opinion, case 42"));
  * VerificationReport report = wm.verify(r.volume());                    // AUTHENTIC
  * Volume original = wm.restore(r.volume());                             // bit for bit
  * }</pre>
  */
 public final class Watermarker implements AutoCloseable {
-    private static final String MAC_PURPOSE = "R-mac";
     private static final String ROBUST_PURPOSE = "D-pattern";
     private static final int FLAG_ROBUST = 4;
 
     private final Backend backend;
     private final boolean ownsBackend;
-    private final MasterKey key;
+    /** The issuer's private key; null for a verifier, which can only verify, restore and screen. */
+    private final IssuerKey issuer;
+    private final TrustedIssuers trusted;
     private final ReversibleLayer reversible;
     private final TamperLayer tamper;
     private final RobustLayer robust;
 
-    private Watermarker(Backend backend, boolean ownsBackend, MasterKey key) {
+    private Watermarker(Backend backend, boolean ownsBackend, IssuerKey issuer, TrustedIssuers trusted) {
         this.backend = backend;
         this.ownsBackend = ownsBackend;
-        this.key = key;
+        this.issuer = issuer;
+        this.trusted = trusted;
         this.reversible = new ReversibleLayer(backend);
         this.tamper = new TamperLayer(backend);
-        // Layer D's pattern depends on the master key only, so one extraction reveals the ID without a key search.
-        this.robust = new RobustLayer(backend, key.derive(ROBUST_PURPOSE, ""));
+        // Layer D's pattern depends on the issuer's secret only, so one extraction reveals the ID without a search.
+        this.robust = issuer != null ? new RobustLayer(backend, issuer.derive(ROBUST_PURPOSE, "")) : null;
     }
 
-    /** With the fastest backend that runs here ({@code auto}). */
-    public static Watermarker create(MasterKey key) {
-        return create(key, "auto");
+    /** An issuer's watermarker (embeds, and verifies what this issuer signed), backend {@code auto}. */
+    public static Watermarker create(IssuerKey issuer) {
+        return create(issuer, "auto");
     }
 
-    /** With the backend named {@code backendName}: {@code auto}, {@code reference}, {@code vector}, {@code opencl}. */
-    public static Watermarker create(MasterKey key, String backendName) {
-        Objects.requireNonNull(key, "key");
+    /** An issuer's watermarker with the backend named {@code backendName}: {@code auto}, {@code reference},
+     * {@code vector}, {@code opencl}. */
+    public static Watermarker create(IssuerKey issuer, String backendName) {
+        Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(backendName, "backendName");
-        return new Watermarker(Backends.select(backendName), true, key);
+        return new Watermarker(Backends.select(backendName), true, issuer, TrustedIssuers.of(issuer.publicKey()));
     }
 
-    /** With a backend instance the caller owns (and closes): for tests, benchmarks and shared backends. */
-    public static Watermarker create(MasterKey key, Backend backend) {
-        Objects.requireNonNull(key, "key");
+    /** An issuer's watermarker on a backend the caller owns (and closes): for tests, benchmarks, shared backends. */
+    public static Watermarker create(IssuerKey issuer, Backend backend) {
+        Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(backend, "backend");
-        return new Watermarker(backend, false, key);
+        return new Watermarker(backend, false, issuer, TrustedIssuers.of(issuer.publicKey()));
+    }
+
+    /** A verifier: verifies, restores and screens watermarks signed by any of {@code trusted}; cannot embed. */
+    public static Watermarker verifier(TrustedIssuers trusted, String backendName) {
+        Objects.requireNonNull(trusted, "trusted");
+        Objects.requireNonNull(backendName, "backendName");
+        return new Watermarker(Backends.select(backendName), true, null, trusted);
+    }
+
+    /** A verifier on a backend the caller owns. */
+    public static Watermarker verifier(TrustedIssuers trusted, Backend backend) {
+        Objects.requireNonNull(trusted, "trusted");
+        Objects.requireNonNull(backend, "backend");
+        return new Watermarker(backend, false, null, trusted);
     }
 
     /** Releases the backend's native resources when this watermarker selected it by name. */
@@ -65,6 +81,19 @@ public final class Watermarker implements AutoCloseable {
         if (ownsBackend) {
             backend.close();
         }
+    }
+
+    /** True when this watermarker holds the issuer's private key (can embed and detect layer D). */
+    public boolean canEmbed() {
+        return issuer != null;
+    }
+
+    private IssuerKey issuer(String operation) {
+        if (issuer == null) {
+            throw new IllegalStateException(operation + " needs the issuer's private key; this watermarker holds "
+                    + "public keys only");
+        }
+        return issuer;
     }
 
     public String backendName() {
@@ -81,6 +110,7 @@ public final class Watermarker implements AutoCloseable {
         Volume input = volume;
         if (spec.has(Layer.ROBUST)) {
             // R rides on D's output, so measure that.
+            issuer("layer D");
             input = volume.copy();
             robust.embed(input, spec.robustId());
         }
@@ -101,6 +131,7 @@ public final class Watermarker implements AutoCloseable {
     public EmbedResult embed(Volume volume, WatermarkSpec spec) throws WatermarkException {
         Objects.requireNonNull(volume, "volume");
         Objects.requireNonNull(spec, "spec");
+        IssuerKey signer = issuer("embed");
         int[] range = new int[2];
         // The working copy and the range check share one read of the input.
         Volume w = volume.copyWithRange(range);
@@ -115,9 +146,7 @@ public final class Watermarker implements AutoCloseable {
             return new EmbedResult(w, 0, 0, false, 0, 0, 0);
         }
         int flags = (spec.has(Layer.TAMPER) ? spec.profile().id() : 0) | (spec.has(Layer.ROBUST) ? FLAG_ROBUST : 0);
-        byte[] macKey = key.derive(MAC_PURPOSE, spec.recipient());
-        byte[] keyId = HexFormat.of().parseHex(key.keyId(spec.recipient()));
-        Payload payload = Payload.create(w, spec.recipient(), spec.message(), keyId, flags, macKey);
+        Payload payload = Payload.create(w, spec.recipient(), spec.message(), signer, flags);
         ReversibleLayer.Embedded r = reversible.embed(w, payload.toBytes(), spec.shrink(), flags, range);
         TamperLayer.Coverage t = spec.has(Layer.TAMPER) ? tamper.embed(w, spec.profile())
                 : new TamperLayer.Coverage(0, 0, 0, 0);
@@ -151,12 +180,12 @@ public final class Watermarker implements AutoCloseable {
                     List.of(), List.of(), List.of(), false, failedColumns, unprotected,
                     "layer R cannot be decoded (" + e.getMessage() + "); " + cells.size() + " block(s) failed");
         }
-        boolean authentic = payload.macValid(key.derive(MAC_PURPOSE, payload.recipient()));
+        boolean authentic = signedByTrusted(payload);
         byte[][] digests = Payload.sliceDigests(found.volume);
         SliceMatch match = SliceMatch.of(payload, digests);
         boolean hashOk = match.clean() && Arrays.equals(payload.volumeHash(),
                 Payload.volumeHash(found.volume, digests));
-        String keyId = HexFormat.of().formatHex(payload.keyId());
+        String keyId = payload.issuerKeyId();
         VerificationReport.Status status;
         String detail;
         if (!cells.isEmpty() || !hashOk || failedColumns > 0) {
@@ -164,13 +193,13 @@ public final class Watermarker implements AutoCloseable {
             detail = cells.size() + " block(s) failed, " + match.altered().size() + " slice(s) altered, "
                     + match.missing().size() + " missing, " + match.unexpected().size() + " unexpected"
                     + (match.reordered() ? ", slices reordered" : "") + (failedColumns > 0 ? ", " + failedColumns
-                    + " column code(s) failed" : "") + (authentic ? "" : "; MAC does not verify with this key");
+                    + " column code(s) failed" : "") + (authentic ? "" : "; not signed by a trusted issuer");
         } else if (!authentic) {
             status = VerificationReport.Status.NOT_AUTHENTIC;
-            detail = "watermark present but its MAC does not verify with this key (key id " + keyId + ")";
+            detail = "watermark present but not signed by a trusted issuer (it names key id " + keyId + ")";
         } else {
             status = VerificationReport.Status.AUTHENTIC;
-            detail = "authentic: every pixel as recorded for " + payload.recipient();
+            detail = "authentic: every pixel as recorded for " + payload.recipient() + ", signed by issuer " + keyId;
         }
         return new VerificationReport(status, payload.recipient(), payload.message(), keyId, found.profile, cells,
                 match.altered(), match.missing(), match.unexpected(), match.reordered(), failedColumns, unprotected,
@@ -202,8 +231,8 @@ public final class Watermarker implements AutoCloseable {
 
     /**
      * Removes layers T and R and returns the volume they were embedded into, bit for bit (layer D, not reversible,
-     * stays). Refuses, leaving the input unchanged, when the volume is not watermarked, its MAC does not verify
-     * with this key, or the restored pixels do not match their recorded SHA-256.
+     * stays). Refuses, leaving the input unchanged, when the volume is not watermarked, no trusted issuer signed
+     * it, or the restored pixels do not match their recorded SHA-256.
      */
     public Volume restore(Volume volume) throws WatermarkException {
         Objects.requireNonNull(volume, "volume");
@@ -218,8 +247,9 @@ public final class Watermarker implements AutoCloseable {
         } catch (MalformedWatermarkException e) {
             throw new WatermarkException("layer R cannot be decoded: " + e.getMessage());
         }
-        if (!payload.macValid(key.derive(MAC_PURPOSE, payload.recipient()))) {
-            throw new WatermarkException("the watermark's MAC does not verify with this key");
+        if (!signedByTrusted(payload)) {
+            throw new WatermarkException("the watermark is not signed by a trusted issuer (it names key id "
+                    + payload.issuerKeyId() + ")");
         }
         if (!Arrays.equals(payload.volumeHash(), Payload.volumeHash(found.volume,
                 Payload.sliceDigests(found.volume)))) {
@@ -233,7 +263,13 @@ public final class Watermarker implements AutoCloseable {
     /** Blind detection of layer D's recipient ID, also on 8-bit, flipped, rotated or JPEG-compressed exports. */
     public RobustDetection detectRobust(Volume volume) {
         Objects.requireNonNull(volume, "volume");
+        issuer("layer D detection");
         return robust.detect(volume);
+    }
+
+    /** True when a trusted issuer's key has the payload's key id and its signature verifies. */
+    private boolean signedByTrusted(Payload payload) {
+        return trusted.find(payload.issuerKeyId()).map(payload::signedBy).orElse(false);
     }
 
     // ---- discovery ----

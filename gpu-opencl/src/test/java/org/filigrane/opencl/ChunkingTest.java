@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import org.filigrane.engine.MasterKey;
+import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.PixelFormat;
 import org.filigrane.engine.TamperProfile;
 import org.filigrane.engine.Volume;
@@ -91,7 +91,7 @@ class ChunkingTest {
             assertTrue(expected.sameContent(actual), "embedBlocks");
             assertArrayEquals(carriedExpected, carriedActual);
 
-            MasterKey key = MasterKey.of("chunking-test-master-key-32bytes".getBytes());
+            IssuerKey key = IssuerKey.of("chunking-test-master-key-32bytes".getBytes());
             Volume phantom = Phantom.generate(5, 9, 48, 40, f);
             WatermarkSpec spec = WatermarkSpec.reversible("chunks", "batched");
             Volume markedHere = Watermarker.create(key, small).embed(phantom, spec).volume();

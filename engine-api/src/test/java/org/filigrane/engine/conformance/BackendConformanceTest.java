@@ -12,7 +12,7 @@ import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.filigrane.engine.EmbedResult;
-import org.filigrane.engine.MasterKey;
+import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.PixelFormat;
 import org.filigrane.engine.VerificationReport;
 import org.filigrane.engine.Volume;
@@ -253,7 +253,7 @@ public abstract class BackendConformanceTest {
 
     // ---- whole pipelines across backends ----
 
-    private static final MasterKey KEY = MasterKey.of("conformance-suite-master-key-32b".getBytes());
+    private static final IssuerKey KEY = IssuerKey.of("conformance-suite-master-key-32b".getBytes());
 
     static Stream<Long> pipelineSeeds() {
         return LongStream.range(0, 12).boxed();

@@ -14,7 +14,7 @@ import org.filigrane.engine.CapacityExceededException;
 import org.filigrane.engine.EmbedResult;
 import org.filigrane.engine.IntegrityReport;
 import org.filigrane.engine.Layer;
-import org.filigrane.engine.MasterKey;
+import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.PixelFormat;
 import org.filigrane.engine.TamperProfile;
 import org.filigrane.engine.TamperedCell;
@@ -34,12 +34,12 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class PipelinePropertiesTest {
     private static final long BASE_SEED = Long.getLong("filigrane.seed", 20261121L);
-    private static final MasterKey KEY = MasterKey.of("pipeline-properties-master-key!!".getBytes());
-    private static final MasterKey OTHER_KEY = MasterKey.of("some-other-issuer-master-key-32b".getBytes());
+    private static final IssuerKey KEY = IssuerKey.of("pipeline-properties-master-key!!".getBytes());
+    private static final IssuerKey OTHER_KEY = IssuerKey.of("some-other-issuer-master-key-32b".getBytes());
 
     protected abstract Backend backend();
 
-    private Watermarker watermarker(MasterKey key) {
+    private Watermarker watermarker(IssuerKey key) {
         return Watermarker.create(key, backend());
     }
 
@@ -231,7 +231,7 @@ public abstract class PipelinePropertiesTest {
     @Test
     void damagedVolumesGiveAVerdictNeverAnException() throws Exception {
         Watermarker wm = watermarker(KEY);
-        Volume v = Phantom.generate(BASE_SEED, 4, 48, 40, PixelFormat.unsigned(16, 12));
+        Volume v = Phantom.generate(BASE_SEED, 4, 64, 48, PixelFormat.unsigned(16, 12));
         Volume marked = wm.embed(v, WatermarkSpec.reversible("radiology", "damage")).volume();
         SplittableRandom r = new SplittableRandom(BASE_SEED);
         for (int t = 0; t < 150; t++) {
