@@ -12,11 +12,17 @@ PACKAGES=(
   # dcmtk (dcmdump, dcmodify, dcmconv, dcmcrle), dicom3tools (dciodvfy), pydicom with numpy and Pillow (JPEG 2000),
   # and the DICOM test files python3-pydicom ships.
   libpixelmed-java dcmtk dicom3tools python3-pydicom python3-numpy python3-pil
+  # batch: its SLURM job-array test runs a real single-node SLURM (controller, node daemon, client tools, munge)
+  # and a real PostgreSQL server (a throwaway cluster) for the shards' shared ledger.
+  slurmctld slurmd slurm-client munge postgresql
 )
 
+# One dpkg-query for all packages: this runs before every ./filigrane command, so it must cost milliseconds.
+installed=" $(dpkg-query -W -f='${Package}:${Status}\n' "${PACKAGES[@]}" 2>/dev/null \
+  | sed -n 's/:install ok installed$//p' | tr '\n' ' ') "
 missing=()
 for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  [[ "$installed" == *" $p "* ]] || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"

@@ -232,7 +232,7 @@ final class Commands {
             if (robustId != null) {
                 spec = spec.withRobustId(robustId);
             }
-            Watermarker wm = open(key, engine.backend);
+            Watermarker wm = open(key, BackendChoice.forOneShot(engine.backend, s.volume().pixelCount()));
             long t0 = System.nanoTime();
             DicomWatermarking.Embedded e;
             try (Progress p = Progress.start("writing", s.objects().size(), !quiet && !json)) {
@@ -290,7 +290,7 @@ final class Commands {
             IssuerKey key = engine.key();
             // Verification reports gaps (a removed file) rather than refusing them.
             DicomSeries s = read(in, true);
-            Watermarker wm = open(key, engine.backend);
+            Watermarker wm = open(key, BackendChoice.forOneShot(engine.backend, s.volume().pixelCount()));
             DicomWatermarking.Verification v = DicomWatermarking.verify(s, wm);
             boolean headerSaysD = v.header() != null && v.header().layers().contains("D");
             org.filigrane.engine.RobustDetection d = robust || headerSaysD ? wm.detectRobust(s.volume()) : null;
@@ -453,7 +453,7 @@ final class Commands {
             OutputPlan plan = output.plan();
             IssuerKey key = engine.key();
             DicomSeries s = read(in, in.allowGaps);
-            Watermarker wm = open(key, engine.backend);
+            Watermarker wm = open(key, BackendChoice.forOneShot(engine.backend, s.volume().pixelCount()));
             List<Path> written;
             try (Progress p = Progress.start("writing", s.objects().size(), !quiet && !json)) {
                 written = DicomWatermarking.restore(s, wm, plan, p.consumer());
@@ -556,7 +556,7 @@ final class Commands {
         @Override
         Integer execute() throws Exception {
             DicomSeries s = read(in, in.allowGaps);
-            Watermarker wm = open(IssuerKey.generate(), backend);
+            Watermarker wm = open(IssuerKey.generate(), BackendChoice.forOneShot(backend, s.volume().pixelCount()));
             WatermarkSpec spec = WatermarkSpec.reversible(recipient, "").withProfile(profile);
             if (noTamper) {
                 spec = spec.withLayers(EnumSet.of(Layer.REVERSIBLE));

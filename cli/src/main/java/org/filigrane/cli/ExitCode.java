@@ -20,6 +20,8 @@ final class ExitCode {
     static final int CAPACITY = 7;
     /** Writing would overwrite an input or an existing file (see --force, --in-place). */
     static final int OUTPUT_REFUSED = 8;
+    /** batch: at least one series failed or (verify) is not AUTHENTIC; the report says which. */
+    static final int BATCH_FAILED = 9;
 
     static final String HELP = """
             Exit codes:
@@ -33,7 +35,8 @@ final class ExitCode {
               6  NOT_WATERMARKED: no Filigrane watermark found
               7  the message does not fit (see 'filigrane capacity')
               8  output refused: it would overwrite an input or an existing file
-                (see --force, --in-place)""";
+                (see --force, --in-place)
+              9  batch: some series failed or did not verify (see its report)""";
 
     private ExitCode() {
     }

@@ -43,9 +43,21 @@ public final class DicomObject {
     private final PixelFormat format;
     private final short[] words;
     private final byte[] bytes;
+    /**
+     * Set on a lean object ({@link #lean}): the length of the original pixel array (words or bytes) and its samples
+     * past the last frame (padding); the samples themselves were canonical and live in the series' volume only.
+     */
+    private final int leanLength;
+    private final boolean leanWords;
+    private final short[] leanTail;
 
     private DicomObject(Path path, AttributeList attributes, String transferSyntax, int rows, int columns, int frames,
             PixelFormat format, short[] words, byte[] bytes) {
+        this(path, attributes, transferSyntax, rows, columns, frames, format, words, bytes, -1, false, null);
+    }
+
+    private DicomObject(Path path, AttributeList attributes, String transferSyntax, int rows, int columns, int frames,
+            PixelFormat format, short[] words, byte[] bytes, int leanLength, boolean leanWords, short[] leanTail) {
         this.path = path;
         this.attributes = attributes;
         this.transferSyntax = transferSyntax;
@@ -55,6 +67,47 @@ public final class DicomObject {
         this.format = format;
         this.words = words;
         this.bytes = bytes;
+        this.leanLength = leanLength;
+        this.leanWords = leanWords;
+        this.leanTail = leanTail;
+    }
+
+    /**
+     * This object without its pixel data, for batch runs that keep a series' samples only in its volume (one copy
+     * instead of two): possible when every raw sample is canonical (no bits outside Bits Stored set differently from
+     * the sign extension), 16-bit in OW or 8-bit in OB, since the raw words can then be rebuilt exactly from the
+     * values. Otherwise returns this object unchanged (the raw words stay, as they must to be carried through).
+     * Call after the frames were copied out ({@link #frameValues}).
+     */
+    public DicomObject lean() {
+        if (leanLength >= 0) {
+            return this;
+        }
+        boolean wordsOk = format.bitsAllocated() == 16 && words != null;
+        boolean bytesOk = format.bitsAllocated() == 8 && bytes != null;
+        if (!wordsOk && !bytesOk) {
+            return this;
+        }
+        int n = rows * columns * frames;
+        for (int i = 0; i < n; i++) {
+            int r = raw(i);
+            if (r != canonical(value(r))) {
+                return this;
+            }
+        }
+        int length = wordsOk ? words.length : bytes.length;
+        short[] tail = new short[Math.max(0, length - n)];
+        for (int i = 0; i < tail.length; i++) {
+            tail[i] = wordsOk ? words[n + i] : bytes[n + i];
+        }
+        AttributeList without = new AttributeList();
+        for (Attribute a : attributes.values()) {
+            if (!a.getTag().equals(TagFromName.PixelData)) {
+                without.put(a);
+            }
+        }
+        return new DicomObject(path, without, transferSyntax, rows, columns, frames, format, null, null, length,
+                wordsOk, tail);
     }
 
     /** Whether {@code file} starts like a DICOM Part 10 file (preamble then "DICM"). */
@@ -306,8 +359,11 @@ public final class DicomObject {
      * gives back the original raw bits exactly; samples past the last frame (padding) are copied unchanged.
      */
     Attribute pixelDataWith(short[][] values) throws DicomException {
-        Attribute original = attributes.get(TagFromName.PixelData);
         int n = rows * columns;
+        if (leanLength >= 0) {
+            return leanPixelDataWith(values, n);
+        }
+        Attribute original = attributes.get(TagFromName.PixelData);
         if (format.bitsAllocated() == 16) {
             short[] out = words.clone();
             for (int f = 0; f < frames; f++) {
@@ -351,6 +407,35 @@ public final class DicomObject {
             }
         }
         OtherWordAttribute a = new OtherWordAttribute(original.getTag());
+        a.setValues(out);
+        return a;
+    }
+
+    /** {@link #pixelDataWith} for a lean object: every raw sample was canonical, so the raw form is the value's. */
+    private Attribute leanPixelDataWith(short[][] values, int n) throws DicomException {
+        int total = frames * n;
+        if (leanWords) {
+            short[] out = new short[leanLength];
+            for (int f = 0; f < frames; f++) {
+                for (int i = 0; i < n; i++) {
+                    out[f * n + i] = (short) canonical(format.value(values[f][i]));
+                }
+            }
+            System.arraycopy(leanTail, 0, out, total, leanTail.length);
+            OtherWordAttribute a = new OtherWordAttribute(TagFromName.PixelData);
+            a.setValues(out);
+            return a;
+        }
+        byte[] out = new byte[leanLength];
+        for (int f = 0; f < frames; f++) {
+            for (int i = 0; i < n; i++) {
+                out[f * n + i] = (byte) canonical(format.value(values[f][i]));
+            }
+        }
+        for (int i = 0; i < leanTail.length; i++) {
+            out[total + i] = (byte) leanTail[i];
+        }
+        OtherByteAttribute a = new OtherByteAttribute(TagFromName.PixelData);
         a.setValues(out);
         return a;
     }

@@ -134,6 +134,30 @@ public final class DicomReader {
         return out;
     }
 
+    /** Which series and study a file belongs to (from its header only). */
+    public record FileKey(String seriesUid, String studyUid) {
+    }
+
+    /**
+     * The series and study of {@code file} from its header (pixel data not read), or null when it is not a DICOM
+     * image (not Part 10, unreadable, no Rows/Columns, a DICOMDIR): what a batch's index pass needs per file.
+     */
+    public static FileKey keyOf(Path file) {
+        AttributeList h;
+        try {
+            h = DicomObject.readHeader(file);
+        } catch (DicomInputException e) {
+            return null;
+        }
+        String sopClass = Attribute.getSingleStringValueOrEmptyString(h, TagFromName.SOPClassUID).trim();
+        if (h.get(TagFromName.Rows) == null || h.get(TagFromName.Columns) == null
+                || SOPClass.MediaStorageDirectoryStorage.equals(sopClass)) {
+            return null;
+        }
+        return new FileKey(Attribute.getSingleStringValueOrEmptyString(h, TagFromName.SeriesInstanceUID).trim(),
+                Attribute.getSingleStringValueOrEmptyString(h, TagFromName.StudyInstanceUID).trim());
+    }
+
     private static String describe(AttributeList h) {
         String modality = Attribute.getSingleStringValueOrEmptyString(h, TagFromName.Modality).trim();
         String desc = Attribute.getSingleStringValueOrEmptyString(h, TagFromName.SeriesDescription).trim();
@@ -188,9 +212,49 @@ public final class DicomReader {
         return hits.get(0);
     }
 
+    /**
+     * Reads one series' files (already grouped by the caller, e.g. from a batch index) keeping a single copy of the
+     * samples: each file's frames go into slice arrays from {@code slices} (rows*columns samples each; a batch reuses
+     * them across series) as soon as it is read, and its object is kept {@link DicomObject#lean() lean}. Peak memory
+     * is the volume plus one file.
+     */
+    public static DicomSeries readLean(String seriesUid, List<Path> files, boolean allowGaps,
+            java.util.function.IntFunction<short[]> slices) throws DicomInputException {
+        if (files.isEmpty()) {
+            throw new DicomInputException(Kind.NO_INPUT, null, "no files in series " + seriesUid);
+        }
+        List<DicomObject> objects = new ArrayList<>();
+        Map<DicomObject, short[][]> frames = new java.util.IdentityHashMap<>();
+        for (Path f : files) {
+            DicomObject full = DicomObject.read(f);
+            short[][] fv = new short[full.frames()][];
+            for (int k = 0; k < fv.length; k++) {
+                fv[k] = slices.apply(full.rows() * full.columns());
+                full.frameValues(k, fv[k]);
+            }
+            DicomObject lean = full.lean();
+            objects.add(lean);
+            frames.put(lean, fv);
+        }
+        return assemble(seriesUid, objects, allowGaps, frames::get);
+    }
+
     /** Orders already-read objects of one series into a volume. */
     public static DicomSeries assemble(String seriesUid, List<DicomObject> objects, boolean allowGaps)
             throws DicomInputException {
+        return assemble(seriesUid, objects, allowGaps, obj -> {
+            int n = obj.rows() * obj.columns();
+            short[][] fv = new short[obj.frames()][];
+            for (int f = 0; f < fv.length; f++) {
+                fv[f] = new short[n];
+                obj.frameValues(f, fv[f]);
+            }
+            return fv;
+        });
+    }
+
+    private static DicomSeries assemble(String seriesUid, List<DicomObject> objects, boolean allowGaps,
+            java.util.function.Function<DicomObject, short[][]> framesOf) throws DicomInputException {
         DicomObject first = objects.get(0);
         if (objects.size() > 1) {
             for (DicomObject o : objects) {
@@ -244,15 +308,13 @@ public final class DicomReader {
                         + "--allow-gaps to go on with the series as it is");
             }
         }
-        int n = first.rows() * first.columns();
         List<short[]> data = new ArrayList<>();
         List<DicomSeries.Slice> slices = new ArrayList<>();
         for (int o = 0; o < ordered.size(); o++) {
             DicomObject obj = ordered.get(o);
+            short[][] fv = framesOf.apply(obj);
             for (int f = 0; f < obj.frames(); f++) {
-                short[] values = new short[n];
-                obj.frameValues(f, values);
-                data.add(values);
+                data.add(fv[f]);
                 slices.add(new DicomSeries.Slice(o, f, positions != null ? positions.get(o) : null));
             }
         }

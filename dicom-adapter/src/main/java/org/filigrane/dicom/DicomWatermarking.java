@@ -150,14 +150,7 @@ public final class DicomWatermarking {
             OutputPlan plan, boolean keepUids, IntConsumer progress)
             throws WatermarkException, DicomInputException, IOException {
         List<Path> targets = plan.targets(series.objects().stream().map(DicomObject::path).toList());
-        for (DicomObject o : series.objects()) {
-            FiligraneHeader h = FiligraneHeader.read(o.attributes());
-            if (h != null) {
-                throw new DicomInputException(DicomInputException.Kind.ALREADY_WATERMARKED, o.path(),
-                        "carries a Filigrane watermark already (key id " + h.keyId() + ", recipient " + h.recipient()
-                        + "); restore it first, then watermark the original");
-            }
-        }
+        refuseWatermarked(series);
         WatermarkSpec full = dicomSpec(series, spec);
         EmbedResult result = watermarker.embed(series.volume(), full);
         String keyId = key.keyId();
@@ -171,7 +164,23 @@ public final class DicomWatermarking {
      */
     static String writeWatermarked(DicomSeries series, Volume watermarked, WatermarkSpec spec, String keyId,
             List<Path> targets, boolean keepUids, IntConsumer progress) throws IOException {
-        String newSeries = keepUids ? series.seriesUid() : newUid();
+        Uids uids = keepUids ? null : Uids.random();
+        String newSeries = keepUids ? series.seriesUid() : uids.series();
+        String now = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"));
+        List<AttributeList> lists = new ArrayList<>();
+        List<String> syntaxes = new ArrayList<>();
+        for (int i = 0; i < series.objects().size(); i++) {
+            lists.add(watermarkedObject(series, i, watermarked, spec, keyId, uids, now));
+            syntaxes.add(series.objects().get(i).outputTransferSyntax());
+        }
+        OutputPlan.writeAll(lists, syntaxes, targets,
+                series.objects().stream().map(DicomObject::path).toList(), progress);
+        return newSeries;
+    }
+
+    /** Output object {@code i}: its attributes, the watermarked pixels, the Filigrane header, new UIDs unless null. */
+    private static AttributeList watermarkedObject(DicomSeries series, int i, Volume watermarked, WatermarkSpec spec,
+            String keyId, Uids uids, String now) throws IOException {
         List<String> layers = new ArrayList<>();
         for (Layer l : java.util.EnumSet.copyOf(spec.layers())) {
             layers.add(switch (l) {
@@ -180,33 +189,138 @@ public final class DicomWatermarking {
                 case TAMPER -> "T";
             });
         }
-        String now = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"));
-        List<AttributeList> lists = new ArrayList<>();
-        List<String> syntaxes = new ArrayList<>();
-        for (int i = 0; i < series.objects().size(); i++) {
-            DicomObject o = series.objects().get(i);
-            AttributeList out = new AttributeList();
-            out.putAll(o.attributes());
-            try {
-                out.put(o.pixelDataWith(frames(series, i, watermarked)));
-                new FiligraneHeader(FiligraneHeader.FORMAT_VERSION, layers, keyId,
-                        spec.layers().contains(Layer.TAMPER) ? spec.profile().name() : "",
-                        o.string(TagFromName.SOPInstanceUID), o.string(TagFromName.SeriesInstanceUID), i,
-                        spec.recipient(), now, SOFTWARE, o.transferSyntax(), series.objects().size()).writeInto(out);
-                if (!keepUids) {
-                    FiligraneHeader.replace(out, TagFromName.SOPInstanceUID, newUid());
-                    FiligraneHeader.replace(out, TagFromName.SeriesInstanceUID, newSeries);
-                }
-                finish(out, o.outputTransferSyntax());
-            } catch (DicomException e) {
-                throw new IOException("cannot build the output for " + o.path() + ": " + e.getMessage(), e);
+        DicomObject o = series.objects().get(i);
+        AttributeList out = new AttributeList();
+        out.putAll(o.attributes());
+        try {
+            out.put(o.pixelDataWith(frames(series, i, watermarked)));
+            new FiligraneHeader(FiligraneHeader.FORMAT_VERSION, layers, keyId,
+                    spec.layers().contains(Layer.TAMPER) ? spec.profile().name() : "",
+                    o.string(TagFromName.SOPInstanceUID), o.string(TagFromName.SeriesInstanceUID), i,
+                    spec.recipient(), now, SOFTWARE, o.transferSyntax(), series.objects().size()).writeInto(out);
+            if (uids != null) {
+                FiligraneHeader.replace(out, TagFromName.SOPInstanceUID, uids.instance(i));
+                FiligraneHeader.replace(out, TagFromName.SeriesInstanceUID, uids.series());
             }
-            lists.add(out);
-            syntaxes.add(o.outputTransferSyntax());
+            finish(out, o.outputTransferSyntax());
+        } catch (DicomException e) {
+            throw new IOException("cannot build the output for " + o.path() + ": " + e.getMessage(), e);
         }
-        OutputPlan.writeAll(lists, syntaxes, targets,
-                series.objects().stream().map(DicomObject::path).toList(), progress);
-        return newSeries;
+        return out;
+    }
+
+    /**
+     * The UIDs a watermarked copy gets: one Series Instance UID and one SOP Instance UID per object. A batch derives
+     * them from a seed it journals first, so that a series redone after a crash gets the same UIDs (and the ledger,
+     * keyed by the new Series Instance UID, no second record).
+     */
+    public interface Uids {
+        String series();
+
+        String instance(int objectIndex);
+
+        /** Fresh random UIDs. */
+        static Uids random() {
+            String series = newUid();
+            return new Uids() {
+                @Override
+                public String series() {
+                    return series;
+                }
+
+                @Override
+                public String instance(int objectIndex) {
+                    return newUid();
+                }
+            };
+        }
+
+        /** UIDs under 2.25 derived from {@code seed} (at least 16 random bytes) with SHA-256: same seed, same UIDs. */
+        static Uids fromSeed(byte[] seed) {
+            byte[] s = seed.clone();
+            return new Uids() {
+                @Override
+                public String series() {
+                    return derived(s, "series", 0);
+                }
+
+                @Override
+                public String instance(int objectIndex) {
+                    return derived(s, "instance", objectIndex);
+                }
+            };
+        }
+    }
+
+    private static String derived(byte[] seed, String what, int index) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(seed);
+            md.update((what + "/" + index).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            // 128 bits as a decimal integer: at most 39 digits, 44 characters with the root.
+            return "2.25." + new BigInteger(1, Arrays.copyOf(md.digest(), 16));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The engine half of a staged embed: refuses a series that carries a watermark, then watermarks its volume with
+     * the DICOM message (user message plus attribute digests). The input volume is not changed.
+     */
+    public static EmbedResult embedVolume(DicomSeries series, Watermarker watermarker, WatermarkSpec spec)
+            throws WatermarkException, DicomInputException {
+        refuseWatermarked(series);
+        return watermarker.embed(series.volume(), dicomSpec(series, spec));
+    }
+
+    /**
+     * The writing half of a staged embed: writes each output object straight to {@code targets} (one per object, in
+     * {@link DicomSeries#objects()} order), one object at a time, each synced to disk, for a caller that stages
+     * outputs and renames them into place itself (a batch). Returns the new Series Instance UID.
+     */
+    public static String writeEmbedded(DicomSeries series, Volume watermarked, WatermarkSpec spec, String keyId,
+            List<Path> targets, Uids uids, IntConsumer progress) throws IOException {
+        String now = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"));
+        for (int i = 0; i < series.objects().size(); i++) {
+            AttributeList out = watermarkedObject(series, i, watermarked, spec, keyId, uids, now);
+            OutputPlan.writeSynced(out, series.objects().get(i).outputTransferSyntax(), targets.get(i));
+            progress.accept(i + 1);
+        }
+        return uids == null ? series.seriesUid() : uids.series();
+    }
+
+    /** The new SOP Instance UIDs {@code uids} gives the objects of {@code series} (for a ledger record). */
+    public static List<String> newInstanceUids(DicomSeries series, Uids uids) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < series.objects().size(); i++) {
+            out.add(uids == null ? series.objects().get(i).string(TagFromName.SOPInstanceUID) : uids.instance(i));
+        }
+        return out;
+    }
+
+    /**
+     * Writes the restored objects (pixels {@code original}, attributes as before watermarking) straight to
+     * {@code targets}, one at a time, synced (see {@link #writeEmbedded}). The caller verified first.
+     */
+    public static void writeRestoredTo(DicomSeries series, Volume original, List<Path> targets, IntConsumer progress)
+            throws IOException {
+        for (int i = 0; i < series.objects().size(); i++) {
+            OutputPlan.writeSynced(restoredObject(series, i, original),
+                    series.objects().get(i).outputTransferSyntax(), targets.get(i));
+            progress.accept(i + 1);
+        }
+    }
+
+    private static void refuseWatermarked(DicomSeries series) throws DicomInputException {
+        for (DicomObject o : series.objects()) {
+            FiligraneHeader h = FiligraneHeader.read(o.attributes());
+            if (h != null) {
+                throw new DicomInputException(DicomInputException.Kind.ALREADY_WATERMARKED, o.path(),
+                        "carries a Filigrane watermark already (key id " + h.keyId() + ", recipient " + h.recipient()
+                        + "); restore it first, then watermark the original");
+            }
+        }
     }
 
     /** Group lengths dropped (retired, recomputed by readers), file meta rebuilt for the new SOP Instance UID. */
@@ -302,19 +416,23 @@ public final class DicomWatermarking {
         List<AttributeList> lists = new ArrayList<>();
         List<String> syntaxes = new ArrayList<>();
         for (int i = 0; i < series.objects().size(); i++) {
-            DicomObject o = series.objects().get(i);
-            AttributeList out = FiligraneHeader.originalView(o.attributes());
-            try {
-                out.put(o.pixelDataWith(frames(series, i, original)));
-                finish(out, o.outputTransferSyntax());
-            } catch (DicomException e) {
-                throw new IOException("cannot build the output for " + o.path() + ": " + e.getMessage(), e);
-            }
-            lists.add(out);
-            syntaxes.add(o.outputTransferSyntax());
+            lists.add(restoredObject(series, i, original));
+            syntaxes.add(series.objects().get(i).outputTransferSyntax());
         }
         OutputPlan.writeAll(lists, syntaxes, targets,
                 series.objects().stream().map(DicomObject::path).toList(), progress);
+    }
+
+    private static AttributeList restoredObject(DicomSeries series, int i, Volume original) throws IOException {
+        DicomObject o = series.objects().get(i);
+        AttributeList out = FiligraneHeader.originalView(o.attributes());
+        try {
+            out.put(o.pixelDataWith(frames(series, i, original)));
+            finish(out, o.outputTransferSyntax());
+        } catch (DicomException e) {
+            throw new IOException("cannot build the output for " + o.path() + ": " + e.getMessage(), e);
+        }
+        return out;
     }
 
     /** Restoration refused because verification did not say AUTHENTIC; carries that verification. */
@@ -322,7 +440,7 @@ public final class DicomWatermarking {
         private static final long serialVersionUID = 1L;
         private final transient Verification verification;
 
-        RestoreRefusedException(Verification v) {
+        public RestoreRefusedException(Verification v) {
             super("not restored: verification says " + v.status() + " (" + v.pixels().detail()
                     + (v.attributes().isEmpty() ? "" : "; " + v.attributes().size() + " object(s) with changed "
                     + "attributes") + ")");

@@ -94,6 +94,21 @@ public record OutputPlan(Path directory, boolean inPlace, boolean overwrite) {
         return base;
     }
 
+    /** Writes one object to {@code target} (creating its directory) and syncs it to disk before returning. */
+    static void writeSynced(AttributeList list, String transferSyntax, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        try {
+            list.write(target.toFile(), transferSyntax, true, true);
+        } catch (DicomException e) {
+            throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+        // PixelMed closes its stream; fsync through a descriptor of our own flushes the same file's pages.
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(target,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
     /** Writes each list to its target in its transfer syntax: temporary files first, then renames. */
     static void writeAll(List<AttributeList> lists, List<String> transferSyntaxes, List<Path> targets,
             List<Path> sources, IntConsumer progress) throws IOException {
