@@ -72,13 +72,18 @@ public final class ArchiveIndex {
      */
     public static ArchiveIndex build(Path root, Path manifest, Shard shard, Path file, LongConsumer progress)
             throws IOException {
+        return build(root, manifest, shard, file, progress, RUN_LINES);
+    }
+
+    static ArchiveIndex build(Path root, Path manifest, Shard shard, Path file, LongConsumer progress, int runLines)
+            throws IOException {
         Path done = file.resolveSibling(file.getFileName() + COMPLETE);
         if (Files.exists(done) && Files.exists(file)) {
             String[] c = Files.readString(done).trim().split(" ");
             return new ArchiveIndex(file, Long.parseLong(c[0]), Long.parseLong(c[1]), Long.parseLong(c[2]));
         }
         Files.createDirectories(file.getParent());
-        Builder b = new Builder(root, shard, file, progress);
+        Builder b = new Builder(root, shard, file, progress, runLines);
         if (manifest != null) {
             try (BufferedReader r = Files.newBufferedReader(manifest, StandardCharsets.UTF_8)) {
                 for (String line; (line = r.readLine()) != null; ) {
@@ -122,8 +127,10 @@ public final class ArchiveIndex {
         private long seen;
         private long kept;
         private long skipped;
+        private final int runLines;
 
-        Builder(Path root, Shard shard, Path file, LongConsumer progress) {
+        Builder(Path root, Shard shard, Path file, LongConsumer progress, int runLines) {
+            this.runLines = runLines;
             this.root = root.toAbsolutePath().normalize();
             this.shard = shard;
             this.file = file;
@@ -153,7 +160,7 @@ public final class ArchiveIndex {
             }
             lines.add(uid + "\t" + k.studyUid() + "\t" + rel);
             kept++;
-            if (lines.size() >= RUN_LINES) {
+            if (lines.size() >= runLines) {
                 spill();
             }
         }

@@ -172,6 +172,10 @@ public final class BatchRun {
                 ArchiveIndex.Cursor cursor = index.series()) {
             this.journal = j;
             this.report = rep;
+            // A run killed between DONE and removing its staging folder leaves an empty one behind.
+            for (String uid : j.finished()) {
+                deleteTree(staging(uid));
+            }
             ExecutorService pool = Executors.newFixedThreadPool(o.workers(), r -> {
                 Thread t = new Thread(r, "filigrane-batch-worker");
                 t.setDaemon(true);

@@ -51,6 +51,21 @@ public interface IssueLog extends AutoCloseable {
         return JdbcIssueLog.open(location);
     }
 
+    /** Result of {@link #verify}: entries checked, and the first bad one (its seq and why) or null when all are good. */
+    record Check(long entries, Long firstBadSeq, String reason) {
+        public boolean ok() {
+            return firstBadSeq == null;
+        }
+    }
+
+    /** Checks the hash chain, the sequence and every record's signature by one of {@code trusted}. */
+    static Check verify(String location, org.filigrane.engine.TrustedIssuers trusted) throws IOException {
+        try (JdbcIssueLog log = JdbcIssueLog.open(location)) {
+            JdbcIssueLog.Verification v = log.verify(trusted);
+            return new Check(v.entries(), v.firstBadSeq(), v.reason());
+        }
+    }
+
     /** The default location: {@code $FILIGRANE_LEDGER}, else {@code ~/.filigrane/ledger.db}. */
     static String defaultLocation() {
         String env = System.getenv("FILIGRANE_LEDGER");

@@ -81,6 +81,12 @@ final class Journal implements AutoCloseable {
         return String.format("%08x", c.getValue());
     }
 
+    /** Series whose latest state is final (DONE or FAILED). */
+    synchronized java.util.List<String> finished() {
+        return entries.entrySet().stream().filter(e -> e.getValue().state() != State.STAGED).map(Map.Entry::getKey)
+                .toList();
+    }
+
     synchronized Entry get(String uid) {
         return entries.get(uid);
     }

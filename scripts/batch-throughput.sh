@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# End-to-end throughput of 'filigrane batch embed' against the physical limit, in one run on one disk:
+#   1. a generated archive (default 48 series of 40x512x512 signed 16-bit: 1.0 GB of pixel data, 1920 files);
+#   2. cp -r of it on the same disk (with and without a final sync: batch syncs every file it writes);
+#   3. filigrane batch embed with 1 and 2 workers (backend auto = vector), its read/engine/write breakdown;
+#   4. the engine alone on one of the volumes in memory (filigrane bench, warm, best of 3).
+# usage: scripts/batch-throughput.sh [WORKDIR] [SERIES] [SLICES]     (WORKDIR default /tmp/filigrane-throughput)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+W=${1:-/tmp/filigrane-throughput}; N=${2:-48}; S=${3:-40}
+F="$ROOT/filigrane"
+mkdir -p "$W"; cd "$W"
+if [ ! -f archive.done ]; then
+  rm -rf archive; /usr/bin/python3 "$ROOT/scripts/gen-archive.py" archive "$N" "$S" 512 512 16 signed --studies 8
+  touch archive.done
+fi
+[ -f key ] || "$F" keygen -o key >/dev/null
+bytes=$(du -sb archive | cut -f1); mb=$(echo "$bytes / 1000000" | bc -l)
+pixels=$((N * S * 512 * 512))
+echo "archive: $N series x $S slices 512x512 signed 16-bit, $(printf %.1f "$mb") MB on disk, $pixels pixels"
+sync
+t() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
+rm -rf copy; tc=$(t cp -r archive copy); rm -rf copy
+tcs=$(t bash -c 'cp -r archive copy && sync'); rm -rf copy
+printf "cp -r: %.2f s = %.1f MB/s; cp -r + sync: %.2f s = %.1f MB/s\n" "$tc" "$(echo "$mb / $tc" | bc -l)" \
+  "$tcs" "$(echo "$mb / $tcs" | bc -l)"
+for workers in 1 2; do
+  rm -rf out ledger.db
+  sync
+  t0=$(date +%s.%N)
+  "$F" batch embed archive -o out --key-file key --recipient partner --ledger ledger.db --workers $workers -q \
+    2>/dev/null | tee batch-$workers.txt
+  t1=$(date +%s.%N); tb=$(echo "$t1 - $t0" | bc -l)
+  printf "batch embed, %d worker(s): %.2f s wall (JVM start included) = %.1f MB/s = %.0f%% of cp -r, %.0f%% of cp -r + sync\n" \
+    "$workers" "$tb" "$(echo "$mb / $tb" | bc -l)" "$(echo "100 * $tc / $tb" | bc -l)" "$(echo "100 * $tcs / $tb" | bc -l)"
+done
+rm -rf out
+first=$(ls -d archive/*/* | head -1)
+echo "engine alone, in memory, on $first:"
+"$F" bench "$first" --backend vector,reference --runs 3 2>/dev/null | grep -iE 'embed|backend|MP' | head -8
