@@ -215,9 +215,11 @@ public final class BatchRun {
                                 writeReport(r);
                             }
                             listener.series(r, done.incrementAndGet(), index.seriesCount());
-                        } catch (IOException ex) {
-                            // The journal or the state folder failed: nothing can be trusted after that.
-                            System.err.println("filigrane batch: cannot record progress: " + ex.getMessage());
+                        } catch (IOException | Error ex) {
+                            // The journal or the state folder failed, or the JVM is out of memory: stop here, as a
+                            // crash would; the journal lets the same command take up the rest.
+                            System.err.println("filigrane batch: stopped: " + ex);
+                            System.err.flush();
                             Runtime.getRuntime().halt(1);
                         } finally {
                             inFlight.release();
@@ -357,8 +359,9 @@ public final class BatchRun {
                     write, newUid, detail);
             pool.release(v);
             return r;
-        } catch (DicomInputException | org.filigrane.engine.WatermarkException
-                | IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
+        } catch (DicomInputException | org.filigrane.engine.WatermarkException | IOException | RuntimeException e) {
+            // Anything a series' own data can cause (PixelMed's runtime exceptions on odd files included) fails
+            // that series only; errors (out of memory) end the run below.
             if (e instanceof IOException && !Files.isDirectory(o.state())) {
                 throw (IOException) e;
             }

@@ -34,7 +34,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: embed, verify, restore, "
-                + "inspect, capacity, demo, bench, keygen (see --help)");
+                + "inspect, capacity, demo, bench, keygen, batch (see --help)");
     }
 
     public static void main(String[] args) {
