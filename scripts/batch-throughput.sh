@@ -37,4 +37,4 @@ done
 rm -rf out
 first=$(ls -d archive/*/* | head -1)
 echo "engine alone, in memory, on $first:"
-"$F" bench "$first" --backend vector,reference --runs 3 2>/dev/null | grep -iE 'embed|backend|MP' | head -8
+"$F" bench "$first" --backend vector,reference --runs 3 2>/dev/null | grep -v WARNING
