@@ -71,8 +71,13 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             int code = exitCode(e);
             commandLine.getErr().println("filigrane: " + message(e));
-            if (code == ExitCode.INTERNAL) {
+            boolean debug = commandLine.getCommand() instanceof CommandBase b && b.debug
+                    || Boolean.getBoolean("filigrane.debug");
+            if (debug) {
                 e.printStackTrace(commandLine.getErr());
+            } else if (code == ExitCode.INTERNAL) {
+                commandLine.getErr().println("filigrane: this is a bug; run again with --debug for the details "
+                        + "and report them");
             }
             commandLine.getErr().flush();
             return code;
@@ -91,8 +96,20 @@ public final class Main implements Runnable {
     }
 
     static int exitCode(Throwable e) {
+        if (e instanceof KeyOptions.KeyException) {
+            return ExitCode.USAGE;
+        }
+        if (e instanceof OutputException) {
+            return ExitCode.OUTPUT_REFUSED;
+        }
         if (e instanceof DicomInputException d) {
-            return d.kind() == DicomInputException.Kind.OUTPUT_EXISTS ? ExitCode.OUTPUT_REFUSED : ExitCode.BAD_INPUT;
+            return d.kind() == DicomInputException.Kind.OUTPUT_EXISTS
+                    || d.kind() == DicomInputException.Kind.OUTPUT_FAILED ? ExitCode.OUTPUT_REFUSED
+                    : ExitCode.BAD_INPUT;
+        }
+        if (e instanceof java.io.IOException) {
+            // Reading inputs turns I/O problems into DicomInputException; what is left is the environment.
+            return ExitCode.IO;
         }
         if (e instanceof CapacityExceededException) {
             return ExitCode.CAPACITY;
