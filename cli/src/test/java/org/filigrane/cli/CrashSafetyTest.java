@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * untouched input, no mixed series and no temporary file visible. The CLI runs in a child JVM.
  */
 class CrashSafetyTest {
-    /** 10 files: 10 temporary files, journal written, committed, 10 renames, journal deleted. */
-    static final int FILES = 10;
+    /** 9 files: 9 temporary files, journal written, committed, 9 renames, journal deleted: 21 points. */
+    static final int FILES = 9;
     static final int POINTS = 2 * FILES + 3;
 
     @TempDir
@@ -114,8 +114,7 @@ class CrashSafetyTest {
             Map<String, String> h = hashes(out);
             assertEquals(originalHashes.keySet(), h.keySet(), "point " + k + ": exactly the outputs, nothing else");
             assertEquals(originalHashes, hashes(original), "the input is untouched");
-            Child v = cli(0, "verify", "--backend", "reference", "--key-file", key.toString(), "-q", out.toString());
-            assertEquals(0, v.code(), "point " + k + ": " + v.output());
+            assertEquals(0, verifyHere(out), "point " + k);
         }
         System.out.println("CrashSafetyTest: killed -9 at " + killed + " points of an embed -o, all recovered");
         assertTrue(killed >= 20);
@@ -124,7 +123,7 @@ class CrashSafetyTest {
     @Test
     void killedDuringAnInPlaceEmbedEndsWithAllOrNothing() throws Exception {
         int[] points = Boolean.getBoolean("filigrane.stress") ? java.util.stream.IntStream.rangeClosed(1, POINTS)
-                .toArray() : new int[] {1, FILES, FILES + 1, FILES + 2, FILES + 3, FILES + 8, POINTS};
+                .toArray() : new int[] {1, FILES + 1, FILES + 2, FILES + 5, POINTS};
         for (int k : points) {
             Path dir = tmp.resolve("inplace-" + k);
             copy(original, dir);
@@ -133,15 +132,19 @@ class CrashSafetyTest {
             Child first = cli(k, args);
             assertTrue(first.output().contains("paused at " + k), "point " + k + ": " + first.output());
             // Before the rerun, a reader sees no temporary file and either all inputs or all outputs.
-            Child v0 = cli(0, "verify", "--backend", "reference", "--key-file", key.toString(), "-q",
-                    dir.toString());
             boolean committed = k > FILES + 1;
-            assertEquals(committed ? 0 : ExitCode.NOT_WATERMARKED, v0.code(), "point " + k + ": " + v0.output());
+            assertEquals(committed ? 0 : ExitCode.NOT_WATERMARKED, verifyHere(dir), "point " + k);
             Child again = cli(0, args);
             assertEquals(0, again.code(), "point " + k + ": " + again.output());
             assertEquals(originalHashes.keySet(), hashes(dir).keySet(), "point " + k + ": no stray files");
-            Child v = cli(0, "verify", "--backend", "reference", "--key-file", key.toString(), "-q", dir.toString());
-            assertEquals(0, v.code(), "point " + k + ": " + v.output());
+            assertEquals(0, verifyHere(dir), "point " + k);
         }
+    }
+
+    /** verify in this JVM (it completes or rolls back what it finds first, as any command does). */
+    static int verifyHere(Path dir) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        return Main.run(new String[] {"verify", "--backend", "reference", "--key-file", key.toString(), "-q",
+            dir.toString()}, new java.io.PrintWriter(out), new java.io.PrintWriter(out));
     }
 }
