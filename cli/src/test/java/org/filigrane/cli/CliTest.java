@@ -193,6 +193,25 @@ class CliTest {
         Run v = verify();
         assertEquals(0, v.code(), v.all());
         assertTrue(v.out().contains("layer D: recipient ID 4242"), v.out());
+        // Layer D is not removable: restore says the pixels are not the original and labels them so.
+        Path restored = tmp.resolve("restored-d");
+        Run r = run("restore", "--backend", "reference", "-o", restored, watermarked);
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("NOT THE ORIGINAL"), r.out());
+        for (String name : List.of("IM0001.dcm", "IM0002.dcm")) {
+            Tools.Result in = Tools.run("/usr/bin/dcmdump", "-q", "+P", "0008,0018", "+P", "0020,000e",
+                    large.resolve(name).toString());
+            Tools.Result out = Tools.run("/usr/bin/dcmdump", "-q", "+P", "0008,0018", "+P", "0020,000e", "+P",
+                    "0008,0008", restored.resolve(name).toString());
+            Tools.Result marked = Tools.run("/usr/bin/dcmdump", "-q", "+P", "0008,0018",
+                    watermarked.resolve(name).toString());
+            for (String uid : in.output().lines().map(l -> l.replaceAll(".*\\[(.*)\\].*", "$1")).toList()) {
+                assertFalse(out.output().contains(uid), "original UIDs only go onto original pixels: " + out.output());
+            }
+            String markedSop = marked.output().replaceAll("(?s).*\\[(.*)\\].*", "$1");
+            assertFalse(out.output().contains(markedSop), "nor the watermarked copy's: " + out.output());
+            assertTrue(out.output().contains("[DERIVED\\"), out.output());
+        }
     }
 
     @Test

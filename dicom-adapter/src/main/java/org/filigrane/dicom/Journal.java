@@ -31,6 +31,8 @@ import java.util.stream.Stream;
 public final class Journal {
     public static final String NAME = ".filigrane-journal";
     public static final String TMP_SUFFIX = ".filigrane-tmp";
+    /** Held (an OS file lock) by a write in progress, so that another process's recovery leaves it alone. */
+    public static final String LOCK = ".filigrane-lock";
     private static final String MAGIC = "filigrane-journal 1";
     /** Test hook: the numbered point at which to pause (see {@link #point}); 0 when unset. */
     private static final int PAUSE_AT = pauseAt();
@@ -42,7 +44,7 @@ public final class Journal {
     /** Whether a file found in a directory is Filigrane's own bookkeeping (never an input). */
     public static boolean isBookkeeping(Path file) {
         String n = file.getFileName().toString();
-        return n.endsWith(TMP_SUFFIX) || n.equals(NAME);
+        return n.endsWith(TMP_SUFFIX) || n.equals(NAME) || n.equals(LOCK);
     }
 
     /**
@@ -50,6 +52,14 @@ public final class Journal {
      * (same order) lend their POSIX permissions to the outputs.
      */
     static void write(Path root, List<byte[]> contents, List<Path> targets, List<Path> sources,
+            java.util.function.IntConsumer progress) throws IOException {
+        Files.createDirectories(root);
+        try (Lock lock = Lock.acquire(root, true)) {
+            writeLocked(root, contents, targets, sources, progress);
+        }
+    }
+
+    private static void writeLocked(Path root, List<byte[]> contents, List<Path> targets, List<Path> sources,
             java.util.function.IntConsumer progress) throws IOException {
         List<Path> temps = new ArrayList<>();
         boolean committed = false;
@@ -107,6 +117,39 @@ public final class Journal {
             if (!Files.isDirectory(dir)) {
                 continue;
             }
+            boolean anything;
+            try (Stream<Path> walk = Files.walk(dir)) {
+                anything = walk.anyMatch(p -> {
+                    String n = p.getFileName().toString();
+                    return n.equals(NAME) || n.endsWith(TMP_SUFFIX) || n.equals(LOCK);
+                });
+            }
+            if (!anything) {
+                continue;
+            }
+            Lock lock;
+            try {
+                lock = Lock.acquire(dir, false);
+            } catch (IOException e) {
+                // A read-only directory: nothing can be repaired here, and readers skip the leftovers anyway.
+                if (err != null) {
+                    err.println("filigrane: warning: an interrupted write left files in " + dir + " that cannot be "
+                            + "cleaned up here (" + e.getMessage() + "); they are ignored");
+                }
+                continue;
+            }
+            if (lock == null) {
+                continue; // another process is writing here right now: its files are not strays
+            }
+            try (lock) {
+                recoverLocked(dir, err, completed);
+            }
+        }
+        return completed;
+    }
+
+    private static void recoverLocked(Path dir, PrintStream err, Set<Path> completed) throws IOException {
+        {
             List<Path> journals;
             try (Stream<Path> walk = Files.walk(dir)) {
                 journals = walk.filter(p -> p.getFileName().toString().equals(NAME)).toList();
@@ -131,7 +174,82 @@ public final class Journal {
                         + dir + " (it never completed; the files it would have replaced are untouched)");
             }
         }
-        return completed;
+    }
+
+    /**
+     * The directory's write lock: an OS lock on {@value #LOCK}, released by the OS when the process dies (kill -9
+     * included), deleted when released. A recovery that finds it held by another process skips the directory.
+     */
+    private static final class Lock implements AutoCloseable {
+        private final Path file;
+        private final FileChannel channel;
+        private final java.nio.channels.FileLock lock;
+
+        private Lock(Path file, FileChannel channel, java.nio.channels.FileLock lock) {
+            this.file = file;
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        /** Waits for the lock when {@code wait}, else returns null when another process holds it. */
+        static Lock acquire(Path dir, boolean wait) throws IOException {
+            Path f = dir.resolve(LOCK);
+            for (int attempt = 0; attempt < 100_000; attempt++) {
+                FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                java.nio.channels.FileLock l;
+                try {
+                    l = wait ? ch.lock() : ch.tryLock();
+                } catch (java.nio.channels.OverlappingFileLockException e) {
+                    l = null; // this JVM holds it (a write in progress on another thread)
+                }
+                if (l == null) {
+                    ch.close();
+                    if (!wait) {
+                        return null;
+                    }
+                    pause(f);
+                    continue;
+                }
+                // The previous holder deletes the file before releasing it: we may hold a lock on a file that is
+                // gone while another process locks a new one. A token written through our channel and read back
+                // through the path tells.
+                byte[] token = java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
+                ch.truncate(0);
+                ch.write(java.nio.ByteBuffer.wrap(token), 0);
+                byte[] there;
+                try {
+                    there = Files.readAllBytes(f);
+                } catch (IOException e) {
+                    there = new byte[0];
+                }
+                if (java.util.Arrays.equals(token, there)) {
+                    return new Lock(f, ch, l);
+                }
+                l.release();
+                ch.close();
+            }
+            throw new IOException("cannot lock " + f);
+        }
+
+        private static void pause(Path f) throws IOException {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + f);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                Files.deleteIfExists(file);
+            } finally {
+                lock.release();
+                channel.close();
+            }
+        }
     }
 
     /** Does the renames a committed journal lists (those not done yet), then deletes it; returns the targets. */
