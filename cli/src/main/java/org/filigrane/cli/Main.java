@@ -15,8 +15,9 @@ import picocli.CommandLine.Command;
 /** The {@code filigrane} command. */
 @Command(name = "filigrane", mixinStandardHelpOptions = true, version = "filigrane 0.1.0",
         description = "Reversible, tamper-localizing watermarks for DICOM series.",
-        footerHeading = "%n", footer = {"Key: --key-file FILE (hex, e.g. made by 'filigrane keygen -o FILE' or "
-                + "'openssl rand -hex 32 > FILE') or the environment variable FILIGRANE_KEY (hex).", "",
+        footerHeading = "%n", footer = {"Keys: 'filigrane keygen -o issuer.key' writes the private key (embed: "
+                + "--key-file FILE or FILIGRANE_KEY, hex) and issuer.pub beside it (verify/restore: --public-key FILE, "
+                + "repeatable, or FILIGRANE_PUBLIC_KEY, paths separated by ':').", "",
                 ExitCode.HELP})
 public final class Main implements Runnable {
     /**
