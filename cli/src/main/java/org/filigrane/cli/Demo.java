@@ -129,7 +129,7 @@ final class Demo implements Callable<Integer> {
         DicomWatermarking.Verification v2 = DicomWatermarking.verify(t, wm);
         out.println("5. verify the tampered copy: " + v2.status() + ": " + v2.pixels().detail());
         for (TamperedCell c : v2.pixels().tamperedCells()) {
-            out.println("   tampered: " + c + " (" + Commands.fileOf(t, c.slice()) + ")");
+            out.println("   tampered: " + c + " (" + CommandBase.fileOf(t, c.slice()) + ")");
         }
         Path png = dir.resolve("tampered.png");
         TamperPicture.write(t.volume(), v2.pixels().tamperedCells(), png);
