@@ -31,7 +31,8 @@ public final class Main implements Runnable {
             CapacityCommand.class,
             KeygenCommand.class,
             Demo.class,
-            Bench.class);
+            Bench.class,
+            LedgerCommand.class, TraceCommand.class);
 
     /** Environment lookup (tests replace it). */
     static Function<String, String> env = System::getenv;
@@ -93,6 +94,9 @@ public final class Main implements Runnable {
     static int exitCode(Throwable e) {
         if (e instanceof DicomInputException d) {
             return d.kind() == DicomInputException.Kind.OUTPUT_EXISTS ? ExitCode.OUTPUT_REFUSED : ExitCode.BAD_INPUT;
+        }
+        if (e instanceof org.filigrane.ledger.LedgerException) {
+            return ExitCode.BAD_INPUT;
         }
         if (e instanceof CapacityExceededException) {
             return ExitCode.CAPACITY;
