@@ -34,7 +34,8 @@ final class TraceCommand extends CommandBase {
             candidates = ledger.withRobustIds();
             where = ledger.describe();
         }
-        Tracer tracer = new Tracer(open(key, engine.backend), candidates);
+        Tracer tracer = new Tracer(open(key, engine.backend),
+                org.filigrane.engine.TrustedIssuers.of(key.publicKey()), candidates);
         List<Object> results = new ArrayList<>();
         int named = 0;
         int unreadable = 0;
@@ -98,6 +99,7 @@ final class TraceCommand extends CommandBase {
             records.add(LedgerCommand.summary(e));
         }
         m.put("records", records);
+        m.put("rejectedRecords", r.rejected());
         return m;
     }
 
@@ -115,6 +117,10 @@ final class TraceCommand extends CommandBase {
                         e.seq(), e.record().recipient(), e.record().newSeriesUid()));
             }
             return sb.toString();
+        }
+        if (r.detected() && !r.rejected().isEmpty()) {
+            return name + ": robust ID " + Long.toUnsignedString(r.robustId()) + " decoded, but its ledger record "
+                    + "does not check out: " + String.join("; ", r.rejected());
         }
         if (r.detected()) {
             return name + ": robust ID " + Long.toUnsignedString(r.robustId()) + " decoded, but the ledger has no "

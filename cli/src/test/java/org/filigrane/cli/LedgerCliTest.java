@@ -199,6 +199,15 @@ class LedgerCliTest {
         assertEquals(ExitCode.NOT_WATERMARKED, unknown.code(), unknown.all());
         assertTrue(unknown.out().contains("no record of it"), unknown.out());
 
+        // Someone with write access to the database gives the leaked copy's ID to another recipient: trace names
+        // nobody and says why, rather than framing them.
+        sqlite("DROP TRIGGER filigrane_ledger_no_update; UPDATE filigrane_ledger SET recipient = 'framed' "
+                + "WHERE seq = 1;");
+        Run framed = run("trace", "--backend", "reference", "--ledger", ledger, png);
+        assertEquals(ExitCode.NOT_WATERMARKED, framed.code(), framed.all());
+        assertFalse(framed.out().contains("recipient 'framed'"), framed.out());
+        assertTrue(framed.out().contains("does not check out") && framed.out().contains("edited"), framed.out());
+
         Path notAnImage = tmp.resolve("notes.txt");
         Files.writeString(notAnImage, "hello");
         Run bad = run("trace", "--backend", "reference", "--ledger", ledger, notAnImage);

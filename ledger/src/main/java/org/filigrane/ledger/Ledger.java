@@ -84,6 +84,39 @@ public interface Ledger extends AutoCloseable {
         }
     }
 
+    /**
+     * Checks one entry on its own: its hash matches its content, its issuer is trusted and the signature is that
+     * issuer's. Empty when all hold, else what is wrong. Tracing checks the entries it names with this, so that a
+     * record slipped into the database cannot frame anyone; {@link #verify} checks the whole chain.
+     */
+    static Optional<String> checkEntry(LedgerEntry e, TrustedIssuers trusted) {
+        byte[] bytes;
+        try {
+            bytes = Canonical.entryBytes(e.seq(), e.prevHashHex(), e.record());
+        } catch (RuntimeException x) {
+            return Optional.of("entry " + e.seq() + " is malformed: " + x.getMessage());
+        }
+        if (!Canonical.sha256Hex(bytes).equals(e.hashHex())) {
+            return Optional.of("entry " + e.seq() + " was edited: its content does not match its hash");
+        }
+        Optional<org.filigrane.engine.IssuerPublicKey> key = trusted.find(e.record().issuerKeyId());
+        if (key.isEmpty()) {
+            return Optional.of("entry " + e.seq() + " names issuer " + e.record().issuerKeyId()
+                    + ", which is not trusted");
+        }
+        byte[] signature;
+        try {
+            signature = java.util.HexFormat.of().parseHex(e.signatureHex());
+        } catch (IllegalArgumentException x) {
+            return Optional.of("entry " + e.seq() + " has a malformed signature");
+        }
+        if (!key.get().verify(Canonical.SIGNING_CONTEXT, bytes, signature)) {
+            return Optional.of("entry " + e.seq() + " is not signed by issuer " + e.record().issuerKeyId()
+                    + " (forged or edited)");
+        }
+        return Optional.empty();
+    }
+
     /** Where this ledger is, without credentials. */
     String describe();
 

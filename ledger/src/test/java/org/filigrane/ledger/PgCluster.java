@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Assumptions;
  * database for the tests, and pg_ctl stop at the end (then the folder is removed). Run as root, the server runs as
  * user postgres. Without the package the tests are skipped, except in CI (CI=true), where that is a failure.
  */
-final class PgCluster implements AutoCloseable {
+public final class PgCluster implements AutoCloseable {
     static final String USER = "filigrane";
     static final String PASSWORD = "ledger-test-pw";
     private final Path root;
@@ -37,7 +37,7 @@ final class PgCluster implements AutoCloseable {
     }
 
     /** Starts a cluster, or skips the calling test class (fails it in CI) when PostgreSQL is not installed. */
-    static PgCluster start() throws Exception {
+    public static PgCluster start() throws Exception {
         Path bin = findBin();
         if (bin == null) {
             String why = "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb); run scripts/setup.sh";
@@ -97,18 +97,18 @@ final class PgCluster implements AutoCloseable {
     }
 
     /** A new empty database owned by the test role; its JDBC URL (password authentication over TCP). */
-    String newDatabase() throws Exception {
+    public String newDatabase() throws Exception {
         String name = "ledger" + databases++;
         psql("CREATE DATABASE " + name + " OWNER " + USER);
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + name + "?user=" + USER + "&password=" + PASSWORD;
     }
 
     /** Runs SQL as the superuser over the Unix socket. */
-    String psql(String sql) throws Exception {
+    public String psql(String sql) throws Exception {
         return psql("postgres", sql);
     }
 
-    String psql(String database, String sql) throws Exception {
+    public String psql(String database, String sql) throws Exception {
         return run(List.of(bin.resolve("psql").toString(), "-h", root.toString(), "-p", String.valueOf(port), "-U",
                 "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-Atc", sql), true);
     }

@@ -153,6 +153,18 @@ class SqliteLedgerTest extends LedgerSuite {
     }
 
     @Test
+    void theEarliestOfSeveralProblemsIsNamedWhateverItsKind() throws Exception {
+        // A bad signature (checked in parallel) before a gap (found in order), then the other way round.
+        sqlite("DROP TRIGGER filigrane_ledger_no_update; DROP TRIGGER filigrane_ledger_no_delete; "
+                + "UPDATE filigrane_ledger SET signature = (SELECT signature FROM filigrane_ledger WHERE seq = 1) "
+                + "WHERE seq = 2; DELETE FROM filigrane_ledger WHERE seq = 5;");
+        assertBad(2, "not signed");
+        sqlite("UPDATE filigrane_ledger SET signature = (SELECT signature FROM filigrane_ledger WHERE seq = 3) "
+                + "WHERE seq = 6; DELETE FROM filigrane_ledger WHERE seq = 2;");
+        assertBad(2, "missing");
+    }
+
+    @Test
     void removingTheLastEntriesShowsOnlyInTheHeadHash() throws Exception {
         String head;
         try (Ledger l = Ledger.open(db.toString())) {
