@@ -24,6 +24,11 @@ final class EmbedCommand extends CommandBase {
     KeyOptions engine = new KeyOptions();
     @Mixin
     OutputOptions output = new OutputOptions();
+    @Mixin
+    LedgerOptions ledgerOptions = new LedgerOptions();
+
+    @Option(names = "--no-ledger", description = "do not record this watermark in the ledger")
+    boolean noLedger;
 
     @Option(names = "--recipient", required = true, description = "who receives this copy")
     String recipient;
@@ -60,10 +65,20 @@ final class EmbedCommand extends CommandBase {
             spec = spec.withRobustId(robustId);
         }
         Watermarker wm = open(key, engine.backend);
+        // Opened before anything is written: an unusable ledger stops the embed, not the record after it.
+        org.filigrane.ledger.Ledger ledger = noLedger ? null : ledgerOptions.open();
+        org.filigrane.ledger.LedgerEntry entry = null;
         long t0 = System.nanoTime();
         DicomWatermarking.Embedded e;
-        try (Progress p = Progress.start("writing", s.objects().size(), !quiet && !json)) {
+        try (ledger; Progress p = Progress.start("writing", s.objects().size(), !quiet && !json)) {
             e = DicomWatermarking.embed(s, wm, key, spec, plan, keepUids, p.consumer());
+            if (ledger != null) {
+                entry = LedgerRecording.record(ledger, key, s, spec, e, java.time.Instant.now());
+                if (!entry.record().recipient().equals(recipient)) {
+                    err().println("filigrane: warning: the ledger already records series " + e.seriesUid() + " for '"
+                            + entry.record().recipient() + "' (--keep-uids); this copy is not recorded");
+                }
+            }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (json) {
@@ -80,6 +95,7 @@ final class EmbedCommand extends CommandBase {
             m.put("fullyProtectedBlocks", e.result().fullyProtected());
             m.put("unprotectedBlocks", e.result().unprotected());
             m.put("outputs", e.outputs().stream().map(Path::toString).toList());
+            m.put("ledgerEntry", entry == null ? null : entry.seq());
             m.put("seconds", seconds);
             out().println(Json.write(m));
         } else {
@@ -92,6 +108,9 @@ final class EmbedCommand extends CommandBase {
                     e.result().unprotected()) : "");
             out().println("wrote " + e.outputs().size() + " file(s)" + (plan.inPlace() ? " in place"
                     : " to " + plan.directory()) + "; new Series Instance UID " + e.seriesUid());
+            if (entry != null) {
+                out().println("recorded as entry " + entry.seq() + " in the ledger " + ledger.describe());
+            }
         }
         return ExitCode.OK;
     }

@@ -32,7 +32,8 @@ public final class Main implements Runnable {
             CapacityCommand.class,
             KeygenCommand.class,
             Demo.class,
-            Bench.class);
+            Bench.class,
+            LedgerCommand.class, TraceCommand.class);
 
     /** Environment lookup (tests replace it). */
     static Function<String, String> env = System::getenv;
@@ -111,6 +112,9 @@ public final class Main implements Runnable {
         if (e instanceof java.io.IOException) {
             // Reading inputs turns I/O problems into DicomInputException; what is left is the environment.
             return ExitCode.IO;
+        }
+        if (e instanceof org.filigrane.ledger.LedgerException) {
+            return ExitCode.BAD_INPUT;
         }
         if (e instanceof CapacityExceededException) {
             return ExitCode.CAPACITY;
