@@ -99,7 +99,7 @@ final class LedgerCommand implements Runnable {
         List<Path> publicKeys = new ArrayList<>();
 
         @Mixin
-        EngineOptions engine = new EngineOptions();
+        KeyOptions engine = new KeyOptions();
 
         @Override
         Integer execute() throws Exception {
@@ -133,7 +133,7 @@ final class LedgerCommand implements Runnable {
 
         private TrustedIssuers trusted() throws IOException {
             if (publicKeys.isEmpty()) {
-                return TrustedIssuers.of(engine.key().publicKey());
+                return TrustedIssuers.of(engine.key(err()).publicKey());
             }
             List<IssuerPublicKey> keys = new ArrayList<>();
             for (Path f : publicKeys) {
