@@ -20,11 +20,15 @@ import java.util.Set;
  *
  * <pre>
  * BATCH  route  seriesUid          created
- * RECV   sopUid file  callingAe    an instance is durably spooled (written before it is acknowledged)
+ * RECV   sopUid file  callingAe    an instance was spooled (the fsynced rename into in/ is what makes it
+ *                                  durable before it is acknowledged; this line is informative, not synced)
  * END    released|aborted          an association that sent to this series ended
- * PROCESSED n                      outputs written and fsynced, manifest in place
+ * PROCESSED n                      outputs written and fsynced, manifest (and issue record) in place
+ * ISSUED                           the issue record is in the ledger: forwarding may start
  * ATTEMPT k                        a forwarding attempt starts (what it sends is in doubt until SENT)
- * SENT   sopUid                    the destination confirmed this output instance
+ * SENT   sopUid                    the destination confirmed this output instance (not synced line by line:
+ *                                  a SENT lost in a crash leaves the instance in doubt, and a C-FIND at the
+ *                                  destination settles it before anything is sent again)
  * DONE                             every output confirmed; the directory is then deleted
  * </pre>
  *
@@ -51,6 +55,7 @@ final class Batch {
     int openAssociations;
     boolean lastEndReleased;
     boolean processed;
+    boolean issued;
     int attempts;
     long lastActivity;
     long nextAttemptAt;
@@ -104,11 +109,25 @@ final class Batch {
                 }
                 case "END" -> b.lastEndReleased = f[1].equals("released");
                 case "PROCESSED" -> b.processed = true;
+                case "ISSUED" -> b.issued = true;
                 case "ATTEMPT" -> b.attempts = Integer.parseInt(f[1]);
                 case "SENT" -> b.sent.add(f[1]);
                 case "DONE" -> b.state = State.DONE;
                 default -> {
                     // a line from a later version: ignore
+                }
+            }
+        }
+        // Instances whose rename into in/ was synced but whose RECV line was not: the directory is the truth.
+        try (var files = Files.list(b.in())) {
+            Set<String> known = new java.util.HashSet<>(b.instances.values());
+            for (Path f : files.sorted().toList()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".dcm") && !known.contains(name)) {
+                    String sop = Forwarder.headerValue(f, com.pixelmed.dicom.TagFromName.SOPInstanceUID);
+                    if (!sop.isEmpty()) {
+                        b.instances.put(sop, name);
+                    }
                 }
             }
         }
@@ -129,10 +148,19 @@ final class Batch {
 
     /** Appends one line and fsyncs it: when this returns, the step survives a crash. */
     synchronized void append(String... fields) throws IOException {
+        appendLazily(fields);
+        journal.force(false);
+    }
+
+    /** Appends one line without waiting for the disk (for steps whose loss a recovery can tell). */
+    synchronized void appendLazily(String... fields) throws IOException {
         ByteBuffer b = ByteBuffer.wrap((String.join("\t", fields) + "\n").getBytes(StandardCharsets.UTF_8));
         while (b.hasRemaining()) {
             journal.write(b);
         }
+    }
+
+    synchronized void sync() throws IOException {
         journal.force(false);
     }
 
@@ -164,18 +192,60 @@ final class Batch {
         return files;
     }
 
-    /** Writes the manifest of outputs (paths relative to the batch directory) durably, then journals PROCESSED. */
-    void markProcessed(List<Output> outs) throws IOException {
+    /**
+     * Writes the manifest of outputs (paths relative to the batch directory) and the issue record, if any, durably,
+     * then journals PROCESSED.
+     */
+    void markProcessed(List<Output> outs, IssueRecorder.Issued record) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (Output o : outs) {
             sb.append(o.sopUid()).append('\t').append(o.file()).append('\n');
         }
         Files.createDirectories(out());
+        if (record != null) {
+            Durable.write(out().resolve("issued"), encode(record).getBytes(StandardCharsets.UTF_8));
+        } else {
+            issued = true; // nothing to record
+        }
         Durable.write(out().resolve("manifest"), sb.toString().getBytes(StandardCharsets.UTF_8));
         append("PROCESSED", Integer.toString(outs.size()));
         outputs.clear();
         outputs.addAll(outs);
         processed = true;
+    }
+
+    /** The issue record written with the outputs, or null when the route issues none. */
+    IssueRecorder.Issued issueRecord() throws IOException {
+        Path f = out().resolve("issued");
+        if (!Files.exists(f)) {
+            return null;
+        }
+        Map<String, String> m = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+            int tab = line.indexOf('\t');
+            if (tab > 0) {
+                m.put(line.substring(0, tab), line.substring(tab + 1));
+            }
+        }
+        return new IssueRecorder.Issued(java.time.Instant.parse(m.get("time")), m.get("issuerKeyId"),
+                m.get("recipient"), m.get("robustId").isEmpty() ? null : Long.parseUnsignedLong(m.get("robustId")),
+                m.get("originalSeriesUid"), m.get("newSeriesUid"), split(m.get("originalSopUids")),
+                split(m.get("newSopUids")), m.get("originalPixelSha256"), m.get("payloadSha256"));
+    }
+
+    private static List<String> split(String s) {
+        return s == null || s.isEmpty() ? List.of() : List.of(s.split(","));
+    }
+
+    private static String encode(IssueRecorder.Issued i) {
+        // One field a line; no value holds a tab or a newline (UIDs, hex, a recipient name checked by the engine).
+        return "time\t" + i.time() + "\nissuerKeyId\t" + i.issuerKeyId() + "\nrecipient\t"
+                + i.recipient().replace('\t', ' ').replace('\n', ' ') + "\nrobustId\t"
+                + (i.robustId() == null ? "" : Long.toUnsignedString(i.robustId())) + "\noriginalSeriesUid\t"
+                + i.originalSeriesUid() + "\nnewSeriesUid\t" + i.newSeriesUid() + "\noriginalSopUids\t"
+                + String.join(",", i.originalSopUids()) + "\nnewSopUids\t" + String.join(",", i.newSopUids())
+                + "\noriginalPixelSha256\t" + i.originalPixelSha256Hex() + "\npayloadSha256\t"
+                + i.payloadSha256Hex() + "\n";
     }
 
     private void readManifest() throws IOException {

@@ -30,13 +30,21 @@ final class Durable {
 
     /** Renames {@code from} (already fsynced) to {@code to}, replacing it, and fsyncs both directories. */
     static void move(Path from, Path to) throws IOException {
+        move(from, to, true);
+    }
+
+    /**
+     * As {@link #move(Path, Path)}; {@code syncSource} false skips the source directory, for a source whose
+     * stale name a recovery removes anyway (the spool's {@code incoming/}).
+     */
+    static void move(Path from, Path to, boolean syncSource) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
         fsyncDirectory(to.getParent());
-        if (!from.getParent().equals(to.getParent())) {
+        if (syncSource && !from.getParent().equals(to.getParent())) {
             fsyncDirectory(from.getParent());
         }
     }

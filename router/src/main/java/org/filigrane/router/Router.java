@@ -52,6 +52,7 @@ public final class Router implements AutoCloseable {
     private final Forwarder forwarder = new Forwarder();
     private final IssueRecorder issues;
     private final ExecutorService workers;
+    private final ExecutorService senders = Executors.newCachedThreadPool(r -> daemon(r, "filigrane-sender"));
     private final ScheduledExecutorService ticker;
     private final DicomReceiver receiver;
     private final HttpServer http;
@@ -69,7 +70,7 @@ public final class Router implements AutoCloseable {
         this.incoming = config.spool().resolve("incoming");
         this.seriesDir = config.spool().resolve("series");
         this.quarantineDir = config.spool().resolve("quarantine");
-        this.processor = new SeriesProcessor(config.backend(), issues);
+        this.processor = new SeriesProcessor(config.backend());
         for (Path d : List.of(incoming, seriesDir, quarantineDir)) {
             Files.createDirectories(d);
         }
@@ -152,6 +153,7 @@ public final class Router implements AutoCloseable {
         workers.shutdown();
         try {
             workers.awaitTermination(30, TimeUnit.SECONDS);
+            senders.shutdown();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -256,8 +258,9 @@ public final class Router implements AutoCloseable {
                 if (previous != null) {
                     name = previous;
                 }
-                Durable.move(file, b.in().resolve(name));
-                b.append("RECV", sop, name, peer.callingAe());
+                // fsynced file, rename, fsynced directory: durable once this returns, so the ack may go out
+                Durable.move(file, b.in().resolve(name), false);
+                b.appendLazily("RECV", sop, name, peer.callingAe());
                 b.instances.put(sop, name);
                 b.lastActivity = System.currentTimeMillis();
             }
@@ -407,11 +410,12 @@ public final class Router implements AutoCloseable {
         if (!b.processed) {
             long t0 = System.nanoTime();
             try {
-                List<Batch.Output> outs = processor.process(b, route);
-                b.markProcessed(outs);
+                SeriesProcessor.Processed p = processor.process(b, route);
+                b.markProcessed(p.outputs(), p.issued());
                 log.info("series_processed", "batch", b.id, "route", b.route, "mode", route.mode().name()
                         .toLowerCase(), "series", b.seriesUid, "instances", b.instances.size(), "outputs",
-                        outs.size(), "ms", (System.nanoTime() - t0) / 1_000_000);
+                        p.outputs().size(), "newSeries", p.issued() == null ? null : p.issued().newSeriesUid(),
+                        "ms", (System.nanoTime() - t0) / 1_000_000);
             } catch (SeriesProcessor.Rejected e) {
                 quarantine(b, e.report);
                 return;
@@ -420,6 +424,23 @@ public final class Router implements AutoCloseable {
                 return;
             }
             b.state = Batch.State.FORWARDING;
+        }
+        if (!b.issued) {
+            // Recorded before anything is forwarded: no watermarked copy leaves without its ledger entry. A crash
+            // between the two records it again at the restart, which the ledger ignores (same new series UID).
+            try {
+                IssueRecorder.Issued record = b.issueRecord();
+                if (record != null) {
+                    issues.record(record, route.issuer());
+                }
+                b.append("ISSUED");
+                b.issued = true;
+            } catch (IOException | RuntimeException e) {
+                b.lastError = "cannot record the issued watermark: " + e.getMessage();
+                b.nextAttemptAt = System.currentTimeMillis() + config.retryFirstMillis();
+                error("ledger_failed", b.lastError, b.seriesUid);
+                return;
+            }
         }
         forward(b, route);
     }
@@ -453,18 +474,8 @@ public final class Router implements AutoCloseable {
                 pending = pending(b);
             }
             String[] journalError = {null};
-            Forwarder.Result r = pending.isEmpty() ? new Forwarder.Result(0, 0, null)
-                    : forwarder.send(route, pending.stream().map(o -> b.dir.resolve(o.file())).toList(), sop -> {
-                        try {
-                            b.append("SENT", sop);
-                            synchronized (b) {
-                                b.sent.add(sop);
-                            }
-                            forwarded.incrementAndGet();
-                        } catch (IOException e) {
-                            journalError[0] = e.getMessage();
-                        }
-                    });
+            Forwarder.Result r = sendParallel(b, route, pending, journalError);
+            b.sync();
             if (pending(b).isEmpty() && journalError[0] == null) {
                 b.append("DONE");
                 b.state = Batch.State.DONE;
@@ -495,6 +506,54 @@ public final class Router implements AutoCloseable {
             b.nextAttemptAt = System.currentTimeMillis() + config.retryFirstMillis();
             error("journal_failed", e.getMessage(), b.seriesUid);
         }
+    }
+
+    /** Sends over up to {@code route.associations()} associations at once (each one waits for its responses). */
+    private Forwarder.Result sendParallel(Batch b, RouterConfig.Route route, List<Batch.Output> pending,
+            String[] journalError) {
+        if (pending.isEmpty()) {
+            return new Forwarder.Result(0, 0, null);
+        }
+        int k = Math.max(1, Math.min(route.associations(), (pending.size() + 7) / 8));
+        List<List<Path>> groups = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            groups.add(new ArrayList<>());
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            groups.get(i % k).add(b.dir.resolve(pending.get(i).file()));
+        }
+        java.util.function.Consumer<String> confirmed = sop -> {
+            try {
+                b.appendLazily("SENT", sop);
+                synchronized (b) {
+                    b.sent.add(sop);
+                }
+                forwarded.incrementAndGet();
+            } catch (IOException e) {
+                journalError[0] = e.getMessage();
+            }
+        };
+        List<java.util.concurrent.Future<Forwarder.Result>> futures = new ArrayList<>();
+        for (List<Path> g : groups) {
+            futures.add(senders.submit(() -> forwarder.send(route, g, confirmed)));
+        }
+        int ok = 0;
+        int failed = 0;
+        String error = null;
+        for (var f : futures) {
+            try {
+                Forwarder.Result r = f.get();
+                ok += r.confirmed();
+                failed += r.failed();
+                error = error == null ? r.error() : error;
+            } catch (java.util.concurrent.ExecutionException e) {
+                error = String.valueOf(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                error = "interrupted";
+            }
+        }
+        return new Forwarder.Result(ok, failed, error);
     }
 
     private static List<Batch.Output> pending(Batch b) {

@@ -40,7 +40,7 @@ public record RouterConfig(String aeTitle, int port, Path spool, long quietMilli
      */
     public record Route(String name, String calling, String called, Mode mode, String destAe, String destHost,
             int destPort, String ourAe, String recipient, String message, Long robustId, IssuerKey issuer,
-            TrustedIssuers trusted, boolean queryInDoubt) {
+            TrustedIssuers trusted, boolean queryInDoubt, int associations) {
 
         boolean matches(String callingAe, String calledAe) {
             return (calling == null || calling.equals(callingAe)) && (called == null || called.equals(calledAe));
@@ -55,7 +55,7 @@ public record RouterConfig(String aeTitle, int port, Path spool, long quietMilli
             "incomplete-seconds", "workers", "retry.attempts", "retry.first-seconds", "retry.max-seconds", "backend",
             "status.http-port", "issued-log");
     private static final Set<String> ROUTE = Set.of("calling", "called", "mode", "destination", "recipient",
-            "message", "robust-id", "key", "trust", "in-doubt", "calling-aet");
+            "message", "robust-id", "key", "trust", "in-doubt", "calling-aet", "associations");
 
     /** The first route for this pair of AE titles, or null. */
     public Route routeFor(String callingAe, String calledAe) {
@@ -183,6 +183,7 @@ public record RouterConfig(String aeTitle, int port, Path spool, long quietMilli
             throw bad(r.at(p + "destination") + ": port " + m.group(3) + " is not in 1..65535");
         }
         String ourAe = r.ae(p + "calling-aet", listenAe);
+        int associations = r.integer(p + "associations", "4", 1, 32);
         String inDoubt = r.optional(p + "in-doubt", "query");
         if (!inDoubt.equals("query") && !inDoubt.equals("resend")) {
             throw bad(r.at(p + "in-doubt") + ": in-doubt '" + inDoubt + "' is not query or resend");
@@ -229,7 +230,7 @@ public record RouterConfig(String aeTitle, int port, Path spool, long quietMilli
             }
         }
         return new Route(name, calling, called, mode, destAe, m.group(2).strip(), destPort, ourAe, recipient,
-                message, robust, issuer, trusted, inDoubt.equals("query"));
+                message, robust, issuer, trusted, inDoubt.equals("query"), associations);
     }
 
     private static String oneLine(Exception e) {

@@ -46,16 +46,18 @@ final class SeriesProcessor {
         }
     }
 
-    private final String backend;
-    private final IssueRecorder issues;
-
-    SeriesProcessor(String backend, IssueRecorder issues) {
-        this.backend = backend;
-        this.issues = issues;
+    /** The outputs, written and fsynced (not yet journaled), and what to record in the ledger (embed only). */
+    record Processed(List<Batch.Output> outputs, IssueRecorder.Issued issued) {
     }
 
-    /** Processes {@code b} on {@code route}; returns the outputs, written and fsynced (not yet journaled). */
-    List<Batch.Output> process(Batch b, RouterConfig.Route route) throws Rejected, IOException {
+    private final String backend;
+
+    SeriesProcessor(String backend) {
+        this.backend = backend;
+    }
+
+    /** Processes {@code b} on {@code route}. */
+    Processed process(Batch b, RouterConfig.Route route) throws Rejected, IOException {
         Durable.deleteTree(b.out());
         DicomSeries series;
         try {
@@ -67,12 +69,12 @@ final class SeriesProcessor {
         }
         return switch (route.mode()) {
             case EMBED -> embed(b, route, series);
-            case VERIFY -> verify(b, route, series);
-            case RESTORE -> restore(b, route, series);
+            case VERIFY -> new Processed(verify(b, route, series), null);
+            case RESTORE -> new Processed(restore(b, route, series), null);
         };
     }
 
-    private List<Batch.Output> embed(Batch b, RouterConfig.Route route, DicomSeries series)
+    private Processed embed(Batch b, RouterConfig.Route route, DicomSeries series)
             throws Rejected, IOException {
         WatermarkSpec spec = WatermarkSpec.reversible(route.recipient(), route.message());
         if (route.robustId() != null) {
@@ -92,11 +94,10 @@ final class SeriesProcessor {
                     .trim());
         }
         String message = DicomWatermarking.dicomSpec(series, spec).message();
-        issues.record(new IssueRecorder.Issued(Instant.now(), e.keyId(), route.recipient(), route.robustId(),
-                series.seriesUid(), e.seriesUid(), originals, outs.stream().map(Batch.Output::sopUid).toList(),
-                pixelSha256(series.volume()), sha256((route.recipient() + "\n" + message)
-                .getBytes(StandardCharsets.UTF_8))), route.issuer());
-        return outs;
+        return new Processed(outs, new IssueRecorder.Issued(Instant.now(), e.keyId(), route.recipient(),
+                route.robustId(), series.seriesUid(), e.seriesUid(), originals,
+                outs.stream().map(Batch.Output::sopUid).toList(), pixelSha256(series.volume()),
+                sha256((route.recipient() + "\n" + message).getBytes(StandardCharsets.UTF_8))));
     }
 
     private List<Batch.Output> verify(Batch b, RouterConfig.Route route, DicomSeries series) throws Rejected,

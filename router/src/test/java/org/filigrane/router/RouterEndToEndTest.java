@@ -62,7 +62,7 @@ class RouterEndToEndTest {
     int runs;
 
     @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
+    void start(@TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) Path dir) throws Exception {
         tmp = dir;
         boolean present = OrthancServer.available() && Dcmtk.available();
         if (!present && "true".equals(System.getenv("CI"))) {
@@ -113,7 +113,11 @@ class RouterEndToEndTest {
                 route.down.key = issuer.key
                 route.down.destination = NOBODY@127.0.0.1:%d
                 """.formatted(AET, port, spool, dest, dest, dest, dead));
-        router = new RouterProcess(tmp.resolve("route.conf"), tmp.resolve("router.log"));
+        // The router's JSON log stays in target/ for a look after the run.
+        Path log = Path.of("target", "router-e2e.log").toAbsolutePath();
+        Files.createDirectories(log.getParent());
+        Files.deleteIfExists(log);
+        router = new RouterProcess(tmp.resolve("route.conf"), log);
         router.start();
     }
 
@@ -164,7 +168,7 @@ class RouterEndToEndTest {
     }
 
     String seriesUid(List<Path> files) throws Exception {
-        return DicomReader.read(files, DicomReader.Options.defaults()).seriesUid();
+        return DicomReader.read(files, new DicomReader.Options(null, true)).seriesUid();
     }
 
     /** Waits until Orthanc holds {@code count} instances of the watermarked copy of {@code files}; its Orthanc ID. */
@@ -322,10 +326,9 @@ class RouterEndToEndTest {
     void badInputIsRefusedWithAFailureStatusAndQuarantined() throws Exception {
         Path data = Path.of("/usr/lib/python3/dist-packages/pydicom/data/test_files");
         assumeTrue(Files.isDirectory(data), "pydicom test files missing");
-        Dcmtk.Sent colour = send("SENDER", List.of(data.resolve("SC_rgb.dcm")));
+        Dcmtk.Sent colour = send("SENDER", List.of(data.resolve("SC_rgb_small_odd.dcm")));
         assertTrue(colour.acknowledged().isEmpty(), colour.output());
-        assertTrue(colour.output().contains("0xc002") || colour.output().toLowerCase(Locale.ROOT).contains("c002"),
-                colour.output());
+        assertTrue(colour.output().contains("Received Store Response (Error"), colour.output());
         assertNotNull(quarantineReport("COLOR", 10));
         Dcmtk.Sent lossy = send("SENDER", List.of(data.resolve("JPEG-lossy.dcm")));
         assertTrue(lossy.acknowledged().isEmpty(), lossy.output());
@@ -409,58 +412,88 @@ class RouterEndToEndTest {
     @Test
     @Order(8)
     void killNineMidTransferThenRestartDeliversEveryAcknowledgedInstanceExactlyOnce() throws Exception {
-        List<Path> first = series("kill-first", 80, 64);
-        List<Path> second = series("kill-second", 100, 64);
-        Dcmtk.Sent s1 = send("SENDER", first);
-        assertEquals(first.size(), s1.acknowledged().size());
-        // kill while the first series is being forwarded and the second is being received
-        Path out2 = tmp.resolve("kill-second.txt");
-        Process p2 = Dcmtk.startStore("SENDER", AET, port, second, out2);
-        String firstUid = seriesUid(first);
-        waitFor("the first series processed", 60, () -> router.log().contains("\"event\":\"series_processed\"")
-                && router.log().contains(firstUid));
+        List<Path> files = series("kill", 120, 64);
+        String uid = seriesUid(files);
+        // kill 1: while the series is being received
+        Path out = tmp.resolve("kill-1.txt");
+        Process sender = Dcmtk.startStore("SENDER", AET, port, files, out);
+        waitFor("30 instances spooled", 60, () -> spooled(uid) >= 30);
         router.kill9();
-        int code = p2.waitFor();
-        Dcmtk.Sent partial = Dcmtk.read(code, out2);
+        Dcmtk.Sent partial = Dcmtk.read(sender.waitFor(), out);
         int acknowledged = partial.acknowledged().size();
-        System.out.printf("kill -9: second series %d of %d instances acknowledged before the kill; first series %d "
-                + "output instances in Orthanc at the kill%n", acknowledged, second.size(),
-                instancesNow(first));
+        int spooled = spooled(uid);
+        assertTrue(acknowledged < files.size(), "the kill interrupted the transfer");
+        Set<String> inSpool = spooledNames(uid);
+        for (String f : partial.acknowledged()) {
+            String sop = Forwarder.headerValue(Path.of(f), TagFromName.SOPInstanceUID);
+            assertTrue(inSpool.contains(sop + ".dcm"), "acknowledged " + sop + " is in the spool after kill -9");
+        }
         router.start();
         assertTrue(router.log().contains("\"event\":\"series_recovered\""), "the spool is recovered");
         // the sender retries the whole series, as a PACS does after a failed association
-        Dcmtk.Sent retry = send("SENDER", second);
-        assertEquals(second.size(), retry.acknowledged().size(), retry.output());
-
-        String id1 = awaitWatermarked(first, first.size(), 120);
-        String id2 = awaitWatermarked(second, second.size(), 120);
-        List<Path> back1 = orthanc.download(id1, tmp.resolve("kill-back-1"));
-        List<Path> back2 = orthanc.download(id2, tmp.resolve("kill-back-2"));
-        assertEquals(first.size(), back1.size());
-        assertEquals(second.size(), back2.size());
-        assertReceivedTimes(back1, 1);
-        assertReceivedTimes(back2, 1);
+        Dcmtk.Sent retry = send("SENDER", files);
+        assertEquals(files.size(), retry.acknowledged().size(), retry.output());
+        // kill 2: while the watermarked series is being forwarded
+        String[] copy = {null};
+        waitFor("the series processed", 60, () -> (copy[0] = issuedSeries(uid)) != null);
+        waitFor("part of the copy in Orthanc", 60, () -> {
+            String id = orthanc.seriesId(copy[0]);
+            return id != null && !orthanc.instancesOf(id).isEmpty();
+        });
+        router.kill9();
+        int atKill = orthanc.instancesOf(orthanc.seriesId(copy[0])).size();
+        router.start();
+        String id = awaitWatermarked(files, files.size(), 120);
+        Thread.sleep(1500); // anything sent twice would show up by now
+        List<Path> back = orthanc.download(id, tmp.resolve("kill-back"));
+        System.out.printf("kill -9 #1 during reception: %d of %d instances acknowledged (%d spooled); kill -9 #2 "
+                + "during forwarding: %d of %d in Orthanc; after restarts: %d in Orthanc, each received once: %s%n",
+                acknowledged, files.size(), spooled, atKill, files.size(), back.size(), onceEach(back));
+        assertEquals(files.size(), back.size());
+        assertReceivedTimes(back, 1);
         try (Watermarker wm = verifier(issuer)) {
-            for (List<Path> back : List.of(back1, back2)) {
-                assertEquals(Status.AUTHENTIC, DicomWatermarking.verify(DicomReader.read(back,
-                        DicomReader.Options.defaults()), wm).status());
-            }
-        }
-        // the acknowledged ones are among those delivered, restored to the sent pixels
-        try (Watermarker wm = verifier(issuer)) {
+            DicomSeries copySeries = DicomReader.read(back, DicomReader.Options.defaults());
+            assertEquals(Status.AUTHENTIC, DicomWatermarking.verify(copySeries, wm).status());
             Path restored = tmp.resolve("kill-restored");
-            DicomWatermarking.restore(DicomReader.read(back2, DicomReader.Options.defaults()), wm,
-                    OutputPlan.into(restored), i -> { });
+            DicomWatermarking.restore(copySeries, wm, OutputPlan.into(restored), i -> { });
             assertTrue(DicomReader.read(List.of(restored), DicomReader.Options.defaults()).volume().sameContent(
-                    DicomReader.read(second, DicomReader.Options.defaults()).volume()));
+                    DicomReader.read(files, DicomReader.Options.defaults()).volume()), "the sent pixels, bit for bit");
         }
         String issued = Files.readString(spool.resolve("issued.jsonl"), StandardCharsets.UTF_8);
-        assertEquals(1, issued.split(Pattern.quote(seriesUid(first)), -1).length - 1, "one issue record per series");
+        assertEquals(1, issued.split(Pattern.quote("\"originalSeriesUid\":\"" + uid + "\""), -1).length - 1,
+                "one issue record for the series");
+        assertTrue(router.log().contains("\"event\":\"in_doubt_resolved\""), "the in-doubt instances were "
+                + "looked up at the destination");
     }
 
-    private int instancesNow(List<Path> files) throws Exception {
-        String uid = issuedSeries(seriesUid(files));
-        String id = uid == null ? null : orthanc.seriesId(uid);
-        return id == null ? 0 : orthanc.instancesOf(id).size();
+    private boolean onceEach(List<Path> back) throws IOException {
+        Map<String, Integer> rx = orthanc.receptions();
+        return back.stream().allMatch(f -> rx.getOrDefault(Forwarder.headerValue(f, TagFromName.SOPInstanceUID), 0)
+                == 1);
     }
+
+    private int spooled(String seriesUid) throws IOException {
+        return spooledNames(seriesUid).size();
+    }
+
+    /** File names of the series' instances in the router's spool (renamed into a batch's in/). */
+    private Set<String> spooledNames(String seriesUid) throws IOException {
+        Set<String> names = new HashSet<>();
+        Path dir = spool.resolve("series");
+        if (!Files.isDirectory(dir)) {
+            return names;
+        }
+        try (var batches = Files.list(dir)) {
+            for (Path b : batches.toList()) {
+                Path journal = b.resolve("journal");
+                if (Files.exists(journal) && Files.readString(journal).contains(seriesUid)) {
+                    try (var in = Files.list(b.resolve("in"))) {
+                        in.forEach(f -> names.add(f.getFileName().toString()));
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
 }
