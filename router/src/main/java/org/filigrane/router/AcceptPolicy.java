@@ -1,17 +1,18 @@
 package org.filigrane.router;
 
 import com.pixelmed.dicom.SOPClass;
-import com.pixelmed.dicom.TransferSyntax;
 import com.pixelmed.network.PresentationContext;
 import com.pixelmed.network.PresentationContextSelectionPolicy;
 import java.util.LinkedList;
 import java.util.List;
 
 /**
- * Which presentation contexts the router accepts: Verification and every Storage SOP class. Of the transfer
- * syntaxes proposed it prefers Explicit then Implicit VR Little Endian, otherwise takes the first proposed, lossy
- * ones included: an instance in a transfer syntax the adapter refuses is then answered with a failure status and
- * quarantined with the reason, which tells the sender's administrator more than a rejected presentation context.
+ * Which presentation contexts the router accepts: Verification and every Storage SOP class, each in the first
+ * transfer syntax the sender proposes (its preference, normally the one its file is in), lossy ones included: an
+ * instance in a transfer syntax the adapter refuses is then answered with a failure status and quarantined with
+ * the reason, which tells the sender's administrator more than a rejected presentation context would. (Taking an
+ * uncompressed syntax offered alongside would make a sender that cannot decompress its file fail on its side,
+ * with nothing in the router's quarantine.)
  */
 final class AcceptPolicy implements PresentationContextSelectionPolicy {
     private static final byte ACCEPTANCE = 0;
@@ -49,11 +50,6 @@ final class AcceptPolicy implements PresentationContextSelectionPolicy {
     static String choose(List<String> proposed) {
         if (proposed == null || proposed.isEmpty()) {
             return null;
-        }
-        for (String preferred : List.of(TransferSyntax.ExplicitVRLittleEndian, TransferSyntax.ImplicitVRLittleEndian)) {
-            if (proposed.contains(preferred)) {
-                return preferred;
-            }
         }
         return proposed.get(0);
     }

@@ -330,8 +330,14 @@ class RouterEndToEndTest {
         assertTrue(colour.acknowledged().isEmpty(), colour.output());
         assertTrue(colour.output().contains("Received Store Response (Error"), colour.output());
         assertNotNull(quarantineReport("COLOR", 10));
-        Dcmtk.Sent lossy = send("SENDER", List.of(data.resolve("JPEG-lossy.dcm")));
+        // pixels once JPEG-compressed, now uncompressed: Lossy Image Compression says so
+        Path once = tmp.resolve("was-lossy.dcm");
+        Files.copy(data.resolve("CT_small.dcm"), once);
+        assertEquals(0, new ProcessBuilder("dcmodify", "-nb", "-i", "(0028,2110)=01", once.toString()).inheritIO()
+                .start().waitFor());
+        Dcmtk.Sent lossy = send("SENDER", List.of(once));
         assertTrue(lossy.acknowledged().isEmpty(), lossy.output());
+        assertTrue(lossy.output().contains("Received Store Response (Error"), lossy.output());
         assertNotNull(quarantineReport("LOSSY", 10));
         Dcmtk.Sent plan = send("SENDER", List.of(data.resolve("rtplan.dcm")));
         assertTrue(plan.acknowledged().isEmpty(), plan.output());
