@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "filigrane", mixinStandardHelpOptions = true, version = "filigrane 0.1.0",
         description = "Reversible, tamper-localizing watermarks for DICOM series.",
         subcommands = {Commands.Embed.class, Commands.Verify.class, Commands.Restore.class, Commands.Inspect.class,
-                Commands.CapacityCmd.class, Demo.class, Bench.class, Commands.Keygen.class},
+                Commands.CapacityCmd.class, Demo.class, Bench.class, Commands.Keygen.class, RouteCommand.class},
         footerHeading = "%n", footer = {"Key: --key-file FILE (hex, e.g. made by 'filigrane keygen -o FILE' or "
                 + "'openssl rand -hex 32 > FILE') or the environment variable FILIGRANE_KEY (hex).", "",
                 ExitCode.HELP})

@@ -85,8 +85,8 @@ public record RouterConfig(String aeTitle, int port, Path spool, long quietMilli
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException(ConfigException.BAD_CONFIG, file + ": cannot read the configuration ("
-                    + e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "") + ")");
+            throw new ConfigException(ConfigException.BAD_CONFIG, file + ": cannot read the configuration: "
+                    + oneLine(e));
         }
         return parse(file.toString(), lines, file.toAbsolutePath().getParent());
     }
