@@ -21,7 +21,8 @@ final class RouterProcess implements AutoCloseable {
     void start() throws IOException, InterruptedException {
         long before = Files.exists(log) ? Files.size(log) : 0;
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx768m", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx768m", "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"),
                 "org.filigrane.router.RouterMain", "--config", config.toString(), "--foreground"));
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
