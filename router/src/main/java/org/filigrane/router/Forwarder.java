@@ -20,21 +20,64 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Sends a series' outputs to a route's destination with PixelMed's {@link StorageSOPClassSCU} (one association;
- * each file is proposed in its own transfer syntax, with the uncompressed ones as fall-backs, so the transfer syntax
- * the router received is kept where the destination accepts it) and asks the destination, with a C-FIND at IMAGE
- * level, which instances of a series it already holds.
+ * Sends a series' outputs to a route's destination with {@link StoreScu} (one association; each file is proposed
+ * in its own transfer syntax, with the uncompressed ones as fall-backs, so the transfer syntax the router received
+ * is kept where the destination accepts it) and asks the destination, with PixelMed's C-FIND SCU at IMAGE level,
+ * which instances of a series it already holds.
  */
 final class Forwarder {
+    private static final int TIMEOUT_MS = 60_000;
+
     /** What one attempt achieved. */
     record Result(int confirmed, int failed, String error) {
     }
 
     /**
-     * Sends {@code files}; {@code confirmed} is called with the SOP Instance UID of each instance the destination
-     * answered with a success (or warning) status, before the next one is sent.
+     * Sends {@code files} over one association; {@code confirmed} is called with the SOP Instance UID of each
+     * instance the destination answered with a success or warning status, before the next one is sent.
      */
     Result send(RouterConfig.Route route, List<Path> files, Consumer<String> confirmed) {
+        int ok = 0;
+        String error = null;
+        List<StoreScu.FileInfo> infos = new java.util.ArrayList<>();
+        try {
+            for (Path f : files) {
+                infos.add(StoreScu.FileInfo.of(f));
+            }
+        } catch (java.io.IOException e) {
+            return new Result(0, files.size(), e.getMessage());
+        }
+        StoreScu scu = null;
+        try {
+            scu = new StoreScu(route.destHost(), route.destPort(), route.destAe(), route.ourAe(), infos, TIMEOUT_MS);
+            for (StoreScu.FileInfo f : infos) {
+                int status = scu.store(f);
+                if (status == 0 || (status & 0xf000) == 0xb000) {
+                    ok++;
+                    confirmed.accept(f.sopInstance());
+                } else if (error == null) {
+                    error = String.format("destination answered status 0x%04X for %s", status, f.sopInstance());
+                }
+            }
+            scu.release();
+            scu = null;
+        } catch (java.io.IOException e) {
+            String why = "cannot send to " + route.destination() + ": " + (e instanceof java.net.ConnectException
+                    ? "connection refused" : e.getMessage());
+            error = error == null ? why : error + "; " + why;
+        } finally {
+            if (scu != null) {
+                scu.close();
+            }
+        }
+        if (ok < files.size() && error == null) {
+            error = (files.size() - ok) + " of " + files.size() + " instances unconfirmed";
+        }
+        return new Result(ok, files.size() - ok, error);
+    }
+
+    /** PixelMed's SCU, kept for comparison: it leaves Nagle's algorithm on (see {@link StoreScu}). */
+    Result sendWithPixelmed(RouterConfig.Route route, List<Path> files, Consumer<String> confirmed) {
         SetOfDicomFiles set = new SetOfDicomFiles();
         for (Path f : files) {
             set.add(f.toString());
@@ -60,8 +103,7 @@ final class Forwarder {
             String error = lastFailure[0];
             if (counts[0] + counts[1] < files.size()) {
                 error = (error != null ? error + "; " : "") + (scu.encounteredTrappedExceptions()
-                        ? "the association failed" : "not every instance was sent") + " ("
-                        + (files.size() - counts[0]) + " of " + files.size() + " unconfirmed)";
+                        ? "the association failed" : "not every instance was sent");
             }
             return new Result(counts[0], files.size() - counts[0], error);
         } catch (Exception e) {

@@ -447,6 +447,7 @@ public final class Router implements AutoCloseable {
 
     private void forward(Batch b, RouterConfig.Route route) {
         boolean inDoubt = b.attempts > 0;
+        long t0 = System.nanoTime();
         try {
             b.attempts++;
             b.append("ATTEMPT", Integer.toString(b.attempts));
@@ -483,7 +484,8 @@ public final class Router implements AutoCloseable {
                 batches.remove(b.id);
                 Durable.deleteTree(b.dir);
                 log.info("series_forwarded", "batch", b.id, "route", b.route, "series", b.seriesUid, "destination",
-                        route.destination(), "instances", b.outputs.size(), "attempts", b.attempts);
+                        route.destination(), "instances", b.outputs.size(), "attempts", b.attempts, "ms",
+                        (System.nanoTime() - t0) / 1_000_000);
                 return;
             }
             String err = journalError[0] != null ? "journal: " + journalError[0] : r.error();

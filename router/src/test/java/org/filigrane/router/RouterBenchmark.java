@@ -63,7 +63,8 @@ class RouterBenchmark {
                     route.partner.key = issuer.key
                     route.partner.destination = ORTHANC@127.0.0.1:%d
                     """.formatted(port, tmp.resolve("spool"), backend, orthanc.dicomPort));
-            try (RouterProcess router = new RouterProcess(tmp.resolve("route.conf"), tmp.resolve("router.log"))) {
+            try (RouterProcess router = new RouterProcess(tmp.resolve("route.conf"),
+                    Path.of("target", "route-bench-router.log").toAbsolutePath())) {
                 router.start();
                 // warm-up of the router's JIT with one series through it
                 Dcmtk.store("SENDER", "FILIGRANE", port, SampleSeries.write(tmp.resolve("warm2"), 8, 20, size, size),
