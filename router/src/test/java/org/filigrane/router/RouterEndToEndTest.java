@@ -142,12 +142,16 @@ class RouterEndToEndTest {
     }
 
     static void waitFor(String what, long seconds, Callable<Boolean> condition) throws Exception {
+        waitFor(what, seconds, 100, condition);
+    }
+
+    static void waitFor(String what, long seconds, long pollMillis, Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (!condition.call()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
             }
-            Thread.sleep(100);
+            Thread.sleep(pollMillis);
         }
     }
 
@@ -418,12 +422,13 @@ class RouterEndToEndTest {
     @Test
     @Order(8)
     void killNineMidTransferThenRestartDeliversEveryAcknowledgedInstanceExactlyOnce() throws Exception {
-        List<Path> files = series("kill", 120, 64);
+        // large enough that the kill lands mid-transfer on a fast disk too (the wait below polls every 20 ms)
+        List<Path> files = series("kill", 240, 48);
         String uid = seriesUid(files);
         // kill 1: while the series is being received
         Path out = tmp.resolve("kill-1.txt");
         Process sender = Dcmtk.startStore("SENDER", AET, port, files, out);
-        waitFor("30 instances spooled", 60, () -> spooled(uid) >= 30);
+        waitFor("30 instances spooled", 60, 20, () -> spooled(uid) >= 30);
         router.kill9();
         Dcmtk.Sent partial = Dcmtk.read(sender.waitFor(), out);
         int acknowledged = partial.acknowledged().size();
