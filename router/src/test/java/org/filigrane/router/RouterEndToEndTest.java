@@ -58,6 +58,7 @@ class RouterEndToEndTest {
     RouterProcess router;
     IssuerKey issuer;
     int port;
+    int httpPort;
     Path spool;
     int runs;
 
@@ -70,6 +71,7 @@ class RouterEndToEndTest {
         }
         assumeTrue(present, "Orthanc or dcmtk missing: run scripts/setup.sh");
         port = OrthancServer.freePort();
+        httpPort = OrthancServer.freePort();
         orthanc = new OrthancServer(tmp.resolve("orthanc"), AET, port);
         issuer = IssuerKey.generate();
         Path key = tmp.resolve("issuer.key");
@@ -89,6 +91,7 @@ class RouterEndToEndTest {
                 retry.first-seconds = 0.5
                 retry.max-seconds = 1
                 backend = reference
+                status.http-port = %d
 
                 route.partner.calling = SENDER
                 route.partner.mode = embed
@@ -112,7 +115,7 @@ class RouterEndToEndTest {
                 route.down.recipient = nobody
                 route.down.key = issuer.key
                 route.down.destination = NOBODY@127.0.0.1:%d
-                """.formatted(AET, port, spool, dest, dest, dest, dead));
+                """.formatted(AET, port, spool, httpPort, dest, dest, dest, dead));
         // The router's JSON log stays in target/ for a look after the run.
         Path log = Path.of("target", "router-e2e.log").toAbsolutePath();
         Files.createDirectories(log.getParent());
@@ -378,6 +381,12 @@ class RouterEndToEndTest {
         assertTrue(router.log().contains("\"event\":\"forward_retry\""), "retries are logged");
         String status = Files.readString(spool.resolve("status.json"));
         assertTrue(status.contains("\"quarantineCount\":") && status.contains("\"lastError\":{"), status);
+        RouterStatus s2 = RouterStatus.read(spool); // what 'filigrane route status' shows
+        assertTrue(!s2.stale() && s2.quarantineCount() >= 1 && s2.lastError() != null, s2.json());
+        String http = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + httpPort + "/status")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(http.contains("\"seriesInFlight\":") && http.contains("\"spoolBytes\":"), http);
     }
 
     @Test
