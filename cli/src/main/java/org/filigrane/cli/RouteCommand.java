@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code filigrane route}: the watermarking DICOM router (module {@code router}); {@code route status}. */
-@Command(name = "route", description = "Run the watermarking DICOM router: receive C-STORE, watermark, verify or "
+@Command(name = "route", mixinStandardHelpOptions = true, description = "Run the watermarking DICOM router: receive C-STORE, watermark, verify or "
         + "restore each complete series on its route, forward it with C-STORE, quarantine what fails.",
         subcommands = RouteCommand.Status.class,
         footer = {"", "Exit codes: 0 stopped by SIGTERM/SIGINT, 2 the configuration is wrong, 3 something it names "
@@ -39,7 +39,7 @@ final class RouteCommand implements Callable<Integer> {
         return RouterMain.run(config, foreground);
     }
 
-    @Command(name = "status", description = "Show a running router's state: series in flight, spool size, "
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a running router's state: series in flight, spool size, "
             + "quarantine count, last error (from SPOOL/status.json).")
     static final class Status implements Callable<Integer> {
         @Spec
@@ -55,7 +55,7 @@ final class RouteCommand implements Callable<Integer> {
         boolean json;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             Path dir = spool;
             if (dir == null) {
                 if (config == null) {
@@ -67,7 +67,15 @@ final class RouteCommand implements Callable<Integer> {
                     throw new Main.UsageException(e.getMessage());
                 }
             }
-            RouterStatus s = RouterStatus.read(dir);
+            RouterStatus s;
+            try {
+                s = RouterStatus.read(dir);
+            } catch (IOException | RuntimeException e) {
+                spec.commandLine().getErr().println("filigrane: " + (e instanceof java.nio.file.NoSuchFileException n
+                        ? n.getReason() + " (" + n.getFile() + ")" : "cannot read the router's status in " + dir
+                        + ": " + e.getMessage()));
+                return ExitCode.BAD_INPUT;
+            }
             var out = spec.commandLine().getOut();
             if (json) {
                 out.println(s.json());
