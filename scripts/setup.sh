@@ -15,6 +15,9 @@ PACKAGES=(
   # ledger: its tests edit a ledger file with the sqlite3 shell and start a throwaway PostgreSQL server (initdb,
   # pg_ctl; never the system's own cluster).
   sqlite3 postgresql
+  # router: its end-to-end tests forward to a real Orthanc (started by the tests on free ports, stopped by PID;
+  # the package's own service is never used) and send with dcmtk's storescu/echoscu.
+  orthanc
 )
 
 missing=()

@@ -33,7 +33,7 @@ public final class Main implements Runnable {
             KeygenCommand.class,
             Demo.class,
             Bench.class,
-            LedgerCommand.class, TraceCommand.class);
+            LedgerCommand.class, TraceCommand.class, RouteCommand.class);
 
     /** Environment lookup (tests replace it). */
     static Function<String, String> env = System::getenv;
