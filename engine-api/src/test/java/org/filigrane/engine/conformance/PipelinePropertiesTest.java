@@ -70,8 +70,9 @@ public abstract class PipelinePropertiesTest {
             String what = "seed " + seed + " " + v + " " + spec.layers();
             Volume snapshot = v.copy();
             Capacity capacity = wm.capacity(v, spec);
-            // The message is ASCII: one byte per character.
-            boolean promised = capacity.messageBytes() >= message.length();
+            // What capacity promises: its message bytes are the spare bits / 8, floored at 0, so 0 also stands for
+            // "not even an empty message fits"; the bits tell the two apart. The message is ASCII.
+            boolean promised = capacity.totalBits() - capacity.overheadBits() - 64 >= 8L * message.length();
             if (promised) {
                 fits++;
             }
