@@ -28,6 +28,14 @@ record SliceMatch(List<Integer> altered, List<Integer> missing, List<Integer> un
                 }
                 continue;
             }
+            if (seen[match]) {
+                // A recorded slice received twice: the second copy stands where another slice should be.
+                unexpected.add(i);
+                if (received.length == recorded.length) {
+                    altered.add(i);
+                }
+                continue;
+            }
             seen[match] = true;
             if (match < lastMatch) {
                 reordered = true;

@@ -186,14 +186,18 @@ public final class Watermarker implements AutoCloseable {
         boolean hashOk = match.clean() && Arrays.equals(payload.volumeHash(),
                 Payload.volumeHash(found.volume, digests));
         String keyId = payload.issuerKeyId();
+        // R's header is not signed; its layer flags (T profile, D applied) must be the ones the payload signs.
+        boolean headerOk = payload.flags() == found.header.flags();
         VerificationReport.Status status;
         String detail;
-        if (!cells.isEmpty() || !hashOk || failedColumns > 0) {
+        if (!cells.isEmpty() || !hashOk || failedColumns > 0 || !headerOk) {
             status = VerificationReport.Status.TAMPERED;
             detail = cells.size() + " block(s) failed, " + match.altered().size() + " slice(s) altered, "
                     + match.missing().size() + " missing, " + match.unexpected().size() + " unexpected"
                     + (match.reordered() ? ", slices reordered" : "") + (failedColumns > 0 ? ", " + failedColumns
-                    + " column code(s) failed" : "") + (authentic ? "" : "; not signed by a trusted issuer");
+                    + " column code(s) failed" : "") + (headerOk ? "" : ", layer R's header flags "
+                    + found.header.flags() + " differ from the signed " + payload.flags())
+                    + (authentic ? "" : "; not signed by a trusted issuer");
         } else if (!authentic) {
             status = VerificationReport.Status.NOT_AUTHENTIC;
             detail = "watermark present but not signed by a trusted issuer (it names key id " + keyId + ")";
@@ -250,6 +254,10 @@ public final class Watermarker implements AutoCloseable {
         if (!signedByTrusted(payload)) {
             throw new WatermarkException("the watermark is not signed by a trusted issuer (it names key id "
                     + payload.issuerKeyId() + ")");
+        }
+        if (payload.flags() != found.header.flags()) {
+            throw new WatermarkException("layer R's header flags differ from the signed payload's: the header was "
+                    + "altered");
         }
         if (!Arrays.equals(payload.volumeHash(), Payload.volumeHash(found.volume,
                 Payload.sliceDigests(found.volume)))) {
