@@ -1,6 +1,12 @@
 package org.filigrane.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.filigrane.dicom.Journal;
+import org.filigrane.dicom.OutputPlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +18,7 @@ import org.filigrane.dicom.DicomSeries;
 import org.filigrane.dicom.FiligraneHeader;
 import org.filigrane.dicom.SeriesSummary;
 import org.filigrane.engine.IssuerKey;
+import org.filigrane.engine.TrustedIssuers;
 import org.filigrane.engine.VerificationReport.Status;
 import org.filigrane.engine.Watermarker;
 import picocli.CommandLine.Option;
@@ -28,6 +35,9 @@ abstract class CommandBase implements Callable<Integer> {
 
     @Option(names = {"-q", "--quiet"}, description = "no progress bar")
     boolean quiet;
+
+    @Option(names = "--debug", description = "print the stack trace of an error (for bug reports)")
+    boolean debug;
 
     /** Watermarkers this run opened (a backend may hold native resources), closed when it ends. */
     private final List<Watermarker> opened = new ArrayList<>();
@@ -51,12 +61,53 @@ abstract class CommandBase implements Callable<Integer> {
         return w;
     }
 
+    Watermarker openVerifier(TrustedIssuers trusted, String backend) {
+        Watermarker w = Watermarker.verifier(trusted, backend);
+        opened.add(w);
+        return w;
+    }
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }
 
     PrintWriter err() {
         return spec.commandLine().getErr();
+    }
+
+    /**
+     * Completes or rolls back an interrupted write (see {@link Journal}) in the inputs' directories and in the
+     * output directory, before anything is read. True when it completed exactly the write this command would do
+     * (the same command run again after a crash): then there is nothing left to do.
+     */
+    boolean finishInterruptedRun(InputOptions in, OutputPlan plan) throws DicomInputException, IOException {
+        List<Path> dirs = new ArrayList<>();
+        for (Path p : in.inputs) {
+            if (!p.toString().startsWith("@")) {
+                dirs.add(Files.isDirectory(p) ? p : p.toAbsolutePath().getParent());
+            }
+        }
+        if (plan != null && plan.directory() != null) {
+            dirs.add(plan.directory());
+        }
+        Set<Path> completed = Journal.recover(dirs, new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                err().write(b);
+            }
+        }, true));
+        err().flush();
+        if (completed.isEmpty() || plan == null) {
+            return false;
+        }
+        SeriesSummary chosen = DicomReader.choose(DicomReader.survey(in.inputs), in.series);
+        List<Path> targets = plan.wouldWrite(chosen.files());
+        if (!completed.containsAll(targets)) {
+            return false;
+        }
+        out().println("completed the interrupted run of this command: " + targets.size() + " file(s) written"
+                + (plan.inPlace() ? " in place" : " to " + plan.directory()) + "; nothing else to do");
+        return true;
     }
 
     DicomSeries read(InputOptions in, boolean allowGaps) throws DicomInputException {

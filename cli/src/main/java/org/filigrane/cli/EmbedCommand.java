@@ -21,7 +21,7 @@ final class EmbedCommand extends CommandBase {
     @Mixin
     InputOptions in = new InputOptions();
     @Mixin
-    EngineOptions engine = new EngineOptions();
+    KeyOptions engine = new KeyOptions();
     @Mixin
     OutputOptions output = new OutputOptions();
     @Mixin
@@ -52,7 +52,10 @@ final class EmbedCommand extends CommandBase {
     @Override
     Integer execute() throws Exception {
         OutputPlan plan = output.plan();
-        IssuerKey key = engine.key();
+        IssuerKey key = engine.key(err());
+        if (finishInterruptedRun(in, plan)) {
+            return ExitCode.OK;
+        }
         DicomSeries s = read(in, in.allowGaps);
         WatermarkSpec spec = WatermarkSpec.reversible(recipient, message).withProfile(profile);
         if (noTamper) {

@@ -15,8 +15,9 @@ import picocli.CommandLine.Command;
 /** The {@code filigrane} command. */
 @Command(name = "filigrane", mixinStandardHelpOptions = true, version = "filigrane 0.1.0",
         description = "Reversible, tamper-localizing watermarks for DICOM series.",
-        footerHeading = "%n", footer = {"Key: --key-file FILE (hex, e.g. made by 'filigrane keygen -o FILE' or "
-                + "'openssl rand -hex 32 > FILE') or the environment variable FILIGRANE_KEY (hex).", "",
+        footerHeading = "%n", footer = {"Keys: 'filigrane keygen -o issuer.key' writes the private key (embed: "
+                + "--key-file FILE or FILIGRANE_KEY, hex) and issuer.pub beside it (verify/restore: --public-key FILE, "
+                + "repeatable, or FILIGRANE_PUBLIC_KEY, paths separated by ':').", "",
                 ExitCode.HELP})
 public final class Main implements Runnable {
     /**
@@ -72,8 +73,13 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             int code = exitCode(e);
             commandLine.getErr().println("filigrane: " + message(e));
-            if (code == ExitCode.INTERNAL) {
+            boolean debug = commandLine.getCommand() instanceof CommandBase b && b.debug
+                    || Boolean.getBoolean("filigrane.debug");
+            if (debug) {
                 e.printStackTrace(commandLine.getErr());
+            } else if (code == ExitCode.INTERNAL) {
+                commandLine.getErr().println("filigrane: this is a bug; run again with --debug for the details "
+                        + "and report them");
             }
             commandLine.getErr().flush();
             return code;
@@ -92,8 +98,20 @@ public final class Main implements Runnable {
     }
 
     static int exitCode(Throwable e) {
+        if (e instanceof KeyOptions.KeyException) {
+            return ExitCode.USAGE;
+        }
+        if (e instanceof OutputException) {
+            return ExitCode.OUTPUT_REFUSED;
+        }
         if (e instanceof DicomInputException d) {
-            return d.kind() == DicomInputException.Kind.OUTPUT_EXISTS ? ExitCode.OUTPUT_REFUSED : ExitCode.BAD_INPUT;
+            return d.kind() == DicomInputException.Kind.OUTPUT_EXISTS
+                    || d.kind() == DicomInputException.Kind.OUTPUT_FAILED ? ExitCode.OUTPUT_REFUSED
+                    : ExitCode.BAD_INPUT;
+        }
+        if (e instanceof java.io.IOException) {
+            // Reading inputs turns I/O problems into DicomInputException; what is left is the environment.
+            return ExitCode.IO;
         }
         if (e instanceof org.filigrane.ledger.LedgerException) {
             return ExitCode.BAD_INPUT;

@@ -20,17 +20,17 @@ final class TraceCommand extends CommandBase {
     List<Path> files;
 
     @Mixin
-    EngineOptions engine = new EngineOptions();
+    KeyOptions engine = new KeyOptions();
 
     @Mixin
     LedgerOptions ledgerOptions = new LedgerOptions();
 
     @Override
     Integer execute() throws Exception {
-        IssuerKey key = engine.key();
+        IssuerKey key = engine.key(err());
         List<LedgerEntry> candidates;
         String where;
-        try (Ledger ledger = ledgerOptions.open()) {
+        try (Ledger ledger = ledgerOptions.openExisting()) {
             candidates = ledger.withRobustIds();
             where = ledger.describe();
         }

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.filigrane.dicom.DicomSeries;
 import org.filigrane.dicom.DicomWatermarking;
 import org.filigrane.engine.IssuerKey;
+import org.filigrane.engine.TrustedIssuers;
 import org.filigrane.engine.TamperedCell;
 import org.filigrane.engine.VerificationReport;
 import org.filigrane.engine.Watermarker;
@@ -21,7 +22,7 @@ final class VerifyCommand extends CommandBase {
     @Mixin
     InputOptions in = new InputOptions();
     @Mixin
-    EngineOptions engine = new EngineOptions();
+    TrustOptions trust = new TrustOptions();
 
     @Option(names = "--png", paramLabel = "FILE", description = "write the slices with tampered blocks outlined")
     Path png;
@@ -32,15 +33,33 @@ final class VerifyCommand extends CommandBase {
 
     @Override
     Integer execute() throws Exception {
-        IssuerKey key = engine.key();
+        TrustedIssuers trusted = trust.trusted(err());
+        IssuerKey key = trust.privateKeyIfGiven(err());
+        finishInterruptedRun(in, null);
         // Verification reports gaps (a removed file) rather than refusing them.
         DicomSeries s = read(in, true);
-        Watermarker wm = open(key, engine.backend);
+        Watermarker wm = openVerifier(trusted, trust.keys.backend);
         DicomWatermarking.Verification v = DicomWatermarking.verify(s, wm);
         boolean headerSaysD = v.header() != null && v.header().layers().contains("D");
-        org.filigrane.engine.RobustDetection d = robust || headerSaysD ? wm.detectRobust(s.volume()) : null;
-        List<Integer> pictured = png != null ? TamperPicture.write(s.volume(), v.pixels().tamperedCells(), png)
-                : null;
+        boolean lookForD = robust || headerSaysD;
+        if (lookForD && key == null) {
+            // Layer D's pattern is derived from the issuer's secret: public keys cannot read it.
+            err().println("filigrane: note: layer D's recipient ID needs the issuer's private key (--key-file); "
+                    + "not looked for");
+        }
+        org.filigrane.engine.RobustDetection d = lookForD && key != null ? open(key, trust.keys.backend)
+                .detectRobust(s.volume()) : null;
+        List<Integer> pictured = null;
+        if (png != null) {
+            // The verdict matters more than the picture: a picture that cannot be written costs one line.
+            try {
+                pictured = TamperPicture.write(s.volume(), v.pixels().tamperedCells(), png);
+            } catch (java.io.IOException | RuntimeException e) {
+                err().println("filigrane: warning: cannot write the picture " + png + ": "
+                        + (e instanceof java.nio.file.FileSystemException f ? OutputPlanReason.of(f)
+                        : Main.message(e)) + " (the verdict stands)");
+            }
+        }
         int code = statusCode(v.status());
         if (json) {
             Map<String, Object> m = verificationJson(v, s, wm.backendName(), code, pictured);
@@ -149,8 +168,7 @@ final class VerifyCommand extends CommandBase {
             out.println("  slices are in another order than when watermarked");
         }
         for (DicomWatermarking.AttributeFinding f : v.attributes()) {
-            out.println("  attributes changed: slice " + f.slice() + " (" + f.file().getFileName() + "): "
-                    + f.detail());
+            out.println("  " + f.detail() + (f.slice() >= 0 ? " (slice " + f.slice() + ")" : ""));
         }
         if (!v.missingObjects().isEmpty()) {
             out.println("  missing file(s), by the Filigrane headers of the others: object(s) "
