@@ -1,20 +1,13 @@
 package org.filigrane.cli;
 
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.filigrane.engine.InvalidKeyFileException;
-import org.filigrane.engine.IssuerPublicKey;
 import org.filigrane.engine.TrustedIssuers;
 import org.filigrane.ledger.IssueRecord;
 import org.filigrane.ledger.Ledger;
 import org.filigrane.ledger.LedgerEntry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code filigrane ledger list|verify|export}: the record of issued watermarks. */
 @Command(name = "ledger", description = "The ledger of issued watermarks: list, verify or export it.",
@@ -66,7 +59,7 @@ final class LedgerCommand implements Runnable {
 
         @Override
         Integer execute() {
-            try (Ledger ledger = ledgerOptions.open()) {
+            try (Ledger ledger = ledgerOptions.openExisting()) {
                 List<LedgerEntry> all = ledger.list();
                 if (json) {
                     Map<String, Object> m = Json.object();
@@ -94,17 +87,13 @@ final class LedgerCommand implements Runnable {
         @Mixin
         LedgerOptions ledgerOptions = new LedgerOptions();
 
-        @Option(names = "--public-key", paramLabel = "FILE", description = "trusted issuer's public key (PEM); repeat "
-                + "for several issuers; default: the public half of --key-file/FILIGRANE_KEY")
-        List<Path> publicKeys = new ArrayList<>();
-
         @Mixin
-        KeyOptions engine = new KeyOptions();
+        TrustOptions trust = new TrustOptions();
 
         @Override
         Integer execute() throws Exception {
-            TrustedIssuers trusted = trusted();
-            try (Ledger ledger = ledgerOptions.open()) {
+            TrustedIssuers trusted = trust.trusted(err());
+            try (Ledger ledger = ledgerOptions.openExisting()) {
                 Ledger.VerifyResult v = ledger.verify(trusted);
                 int code = v.ok() ? ExitCode.OK : ExitCode.TAMPERED;
                 if (json) {
@@ -130,23 +119,6 @@ final class LedgerCommand implements Runnable {
                 return code;
             }
         }
-
-        private TrustedIssuers trusted() throws IOException {
-            if (publicKeys.isEmpty()) {
-                return TrustedIssuers.of(engine.key(err()).publicKey());
-            }
-            List<IssuerPublicKey> keys = new ArrayList<>();
-            for (Path f : publicKeys) {
-                try {
-                    keys.add(IssuerPublicKey.fromFile(f));
-                } catch (NoSuchFileException e) {
-                    throw new Main.UsageException("public key file " + f + " does not exist");
-                } catch (InvalidKeyFileException e) {
-                    throw new Main.UsageException(e.getMessage());
-                }
-            }
-            return TrustedIssuers.of(keys);
-        }
     }
 
     @Command(name = "export", description = "Every entry with its hashes and signature, as JSON (--json is implied).")
@@ -156,7 +128,7 @@ final class LedgerCommand implements Runnable {
 
         @Override
         Integer execute() {
-            try (Ledger ledger = ledgerOptions.open()) {
+            try (Ledger ledger = ledgerOptions.openExisting()) {
                 List<LedgerEntry> all = ledger.list();
                 Map<String, Object> m = Json.object();
                 m.put("command", "ledger export");

@@ -22,6 +22,23 @@ final class LedgerOptions {
         return Path.of(System.getProperty("user.home"), ".filigrane", "ledger.db").toString();
     }
 
+    /**
+     * The ledger for reading (list, verify, export, trace): a file that does not exist is an error, so that a typo
+     * is not answered with an empty ledger that verifies.
+     */
+    Ledger openExisting() {
+        String where = location();
+        if (!where.startsWith("jdbc:") || where.startsWith("jdbc:sqlite:")) {
+            Path file = Path.of(where.startsWith("jdbc:sqlite:") ? where.substring("jdbc:sqlite:".length()) : where);
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                throw new org.filigrane.ledger.LedgerException("no ledger at " + file + " (embed creates it; choose "
+                        + "another with --ledger or FILIGRANE_LEDGER)");
+            }
+        }
+        return open();
+    }
+
+    /** The ledger for recording (embed): created when absent. */
     Ledger open() {
         try {
             return Ledger.open(location());

@@ -18,6 +18,7 @@ import org.filigrane.dicom.DicomObject;
 import org.filigrane.dicom.DicomSeries;
 import org.filigrane.dicom.DicomWatermarking;
 import org.filigrane.engine.IssuerKey;
+import org.filigrane.engine.Layer;
 import org.filigrane.engine.PixelFormat;
 import org.filigrane.engine.Volume;
 import org.filigrane.engine.WatermarkSpec;
@@ -32,8 +33,9 @@ import org.filigrane.ledger.LedgerEntry;
  * <li>originalPixelSha256: the volume hash layer R's signed payload carries (docs/FORMAT.md): SHA-256 over slices,
  * rows, columns (4 bytes each, big-endian), bits allocated, bits stored, signedness (1 byte each) and each slice's
  * SHA-256 over its samples as 16-bit little-endian words; a restored copy hashes to it again;</li>
- * <li>payloadSha256: SHA-256 over the issuer key id, the recipient and the message layer R carries (with the DICOM
- * attribute digests), each as UTF-8 followed by a 0 byte: what the watermark says, without the pixels.</li>
+ * <li>payloadSha256: SHA-256 over the issuer key id, the recipient, the user's message and the layers (R, T, D as
+ * letters, in that order), each as UTF-8 followed by a 0 byte: what the watermark says, without the pixels. (The
+ * signed digest of the DICOM manifests is not exposed by {@code DicomWatermarking.Embedded} yet.)</li>
  * </ul>
  */
 public final class LedgerRecording {
@@ -59,9 +61,14 @@ public final class LedgerRecording {
         for (Path p : embedded.outputs()) {
             newSops.add(sopInstanceUid(p));
         }
-        String message = DicomWatermarking.dicomSpec(original, spec).message();
+        StringBuilder layers = new StringBuilder();
+        for (Layer l : List.of(Layer.REVERSIBLE, Layer.TAMPER, Layer.ROBUST)) {
+            if (spec.layers().contains(l)) {
+                layers.append(l == Layer.REVERSIBLE ? 'R' : l == Layer.TAMPER ? 'T' : 'D');
+            }
+        }
         MessageDigest payload = sha256();
-        for (String s : new String[] {issuer.keyId(), spec.recipient(), message}) {
+        for (String s : new String[] {issuer.keyId(), spec.recipient(), spec.message(), layers.toString()}) {
             payload.update(s.getBytes(StandardCharsets.UTF_8));
             payload.update((byte) 0);
         }

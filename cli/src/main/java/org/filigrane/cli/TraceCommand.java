@@ -30,7 +30,7 @@ final class TraceCommand extends CommandBase {
         IssuerKey key = engine.key(err());
         List<LedgerEntry> candidates;
         String where;
-        try (Ledger ledger = ledgerOptions.open()) {
+        try (Ledger ledger = ledgerOptions.openExisting()) {
             candidates = ledger.withRobustIds();
             where = ledger.describe();
         }

@@ -193,8 +193,19 @@ class LedgerCliTest {
         assertTrue(text.out().contains("recipient 'hospital-a' (robust ID 4242"), text.out());
         assertTrue(text.out().contains("ledger entry 1"), text.out());
 
-        // A copy marked with an ID the ledger does not hold is not attributed to anyone.
+        // No ledger there: one line, exit 3, and nothing created.
         Path elsewhere = tmp.resolve("elsewhere.db");
+        Run missing = run("trace", "--backend", "reference", "--ledger", elsewhere, png);
+        assertEquals(ExitCode.BAD_INPUT, missing.code(), missing.all());
+        assertTrue(missing.err().contains("no ledger at"), missing.err());
+        assertFalse(Files.exists(elsewhere));
+
+        // A copy marked with an ID the ledger does not hold is not attributed to anyone.
+        Path other = tmp.resolve("other");
+        SampleSeries.write(other, 9, 4, 64, 64);
+        Run x = run("embed", "--backend", "reference", "--recipient", "x", "--ledger", elsewhere, "-o",
+                tmp.resolve("x"), other);
+        assertEquals(0, x.code(), x.all());
         Run unknown = run("trace", "--backend", "reference", "--ledger", elsewhere, png);
         assertEquals(ExitCode.NOT_WATERMARKED, unknown.code(), unknown.all());
         assertTrue(unknown.out().contains("no record of it"), unknown.out());
