@@ -63,6 +63,9 @@ class CrashSafetyTest {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("FILIGRANE_KEY");
+        // Embeds are recorded in a ledger: a throwaway one, never the user's ~/.filigrane/ledger.db.
+        pb.environment().put("FILIGRANE_LEDGER", java.nio.file.Path.of("target", "crash-safety-ledger.db")
+                .toAbsolutePath().toString());
         if (killAt > 0) {
             pb.environment().put("FILIGRANE_TEST_PAUSE_AT", Integer.toString(killAt));
         }
