@@ -11,9 +11,19 @@ import org.filigrane.engine.spi.Checksums;
  * (the reserved rows, never predicted from); their original low bits travel in the stream. FORMAT.md has the layout.
  */
 final class ReversibleLayer {
-    static final int HEADER_BITS = 144;
+    static final int HEADER_BITS = 152;
     static final int MAGIC = 0x4647;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** Header flag: a clamp map leads the stream (the range had no gap to use at one of its ends). */
+    static final int FLAG_CLAMP_MAP = 8;
+    /** Header flag: the range was prepared (gaps or clamp) with headroom 1 + T's threshold. */
+    static final int FLAG_PREPARED = 16;
+    /** Header flag: the stream carries the low gap (16 bits) after the map. */
+    static final int FLAG_LOW_GAP = 32;
+    /** Header flag: the stream carries the high gap (16 bits) after the low gap. */
+    static final int FLAG_HIGH_GAP = 64;
+    /** Layer T block sizes by their 2-bit code in the header (0: no T). */
+    static final int[] BLOCK_SIZES = {0, 16, 32, 18};
     static final int PEAK_MIN = Backend.HIST_MIN + 2;
     static final int PEAK_MAX = Backend.HIST_MIN + Backend.HIST_BINS - 2;
 
@@ -23,7 +33,12 @@ final class ReversibleLayer {
         this.backend = backend;
     }
 
-    record Header(int shrink, int flags, int peak0, int peak1, long bits0, long bits1) {
+    /** The header. {@code tBlock}/{@code tThreshold} are layer T's parameters (0 without T). */
+    record Header(int flags, int tBlock, int tThreshold, int peak0, int peak1, long bits0, long bits1) {
+        /** Headroom the range was prepared with, 0 when it needed none. */
+        int shrink() {
+            return (flags & FLAG_PREPARED) == 0 ? 0 : 1 + tThreshold;
+        }
     }
 
     /** What embedding used and left over, for the report. */
@@ -80,7 +95,7 @@ final class ReversibleLayer {
             return new Room(0, 0);
         }
         Volume w = input.copy();
-        BitWriter map = Shrink.apply(w, shrink, null);
+        long mapBits = Shrink.apply(w, shrink, null).sideBits();
         int[] first = firstRows(w);
         // An unbounded need makes the plans look at every slice: the volume's whole capacity.
         Plan plan0 = plan(w, first, 0, Long.MAX_VALUE);
@@ -96,7 +111,7 @@ final class ReversibleLayer {
         int[] limits0 = cutoff(plan0.counts(), cap0);
         backend.embedPass(w, first, 0, plan0.peak(), noise, offsets(limits0, 0), limits0);
         long cap1 = plan(w, first, 1, Long.MAX_VALUE).capacity();
-        return new Room(cap0 + cap1, map != null ? map.length() : 0);
+        return new Room(cap0 + cap1, mapBits);
     }
 
     // ---- embed ----
@@ -105,7 +120,8 @@ final class ReversibleLayer {
      * Embeds {@code payload} into {@code w} in place. {@code w} must be the engine's own copy; {@code range} is its
      * value range when known (else null).
      */
-    Embedded embed(Volume w, byte[] payload, int shrink, int flags, int[] range) throws CapacityExceededException {
+    Embedded embed(Volume w, byte[] payload, int shrink, int flags, int tBlock, int tThreshold, int[] range)
+            throws CapacityExceededException {
         if (!fits(w)) {
             throw new CapacityExceededException("volume too small for the " + HEADER_BITS + "-bit header",
                     HEADER_BITS, 0);
@@ -114,11 +130,19 @@ final class ReversibleLayer {
             throw new CapacityExceededException("stored range of " + w.format() + " too narrow for reversible layers",
                     1, 0);
         }
-        BitWriter map = Shrink.apply(w, shrink, range);
+        Shrink.Prepared prepared = Shrink.apply(w, shrink, range);
+        BitWriter map = prepared.map();
+        PixelFormat f = w.format();
         int[] first = firstRows(w);
         BitWriter stream = new BitWriter();
         if (map != null) {
             stream.append(map);
+        }
+        if (prepared.lowGapUsed()) {
+            stream.bits(prepared.lowGap() & 0xFFFF, 16);
+        }
+        if (prepared.highGapUsed()) {
+            stream.bits(prepared.highGap() & 0xFFFF, 16);
         }
         for (int i = 0; i < HEADER_BITS; i++) {
             stream.bit(reservedSample(w, i) & 1);
@@ -143,7 +167,9 @@ final class ReversibleLayer {
         int peak0 = plan0.peak();
         int peak1 = plan1.peak();
 
-        Header header = new Header(map != null ? shrink : 0, flags, peak0, peak1, bits0, bits1);
+        int more = (map != null ? FLAG_CLAMP_MAP : 0) | (prepared.changed() ? FLAG_PREPARED : 0)
+                | (prepared.lowGapUsed() ? FLAG_LOW_GAP : 0) | (prepared.highGapUsed() ? FLAG_HIGH_GAP : 0);
+        Header header = new Header(flags | more, tBlock, tThreshold, peak0, peak1, bits0, bits1);
         writeHeader(w, header);
         return new Embedded(header, total, plan0.capacity() + plan1.capacity());
     }
@@ -194,7 +220,10 @@ final class ReversibleLayer {
         BitReader r = new BitReader(bits.words(), HEADER_BITS);
         int magic = (int) r.bits(16);
         int version = (int) r.bits(8);
-        int shrinkAndFlags = (int) r.bits(8);
+        int flags = (int) r.bits(8);
+        int tParams = (int) r.bits(8);
+        int tBlock = BLOCK_SIZES[tParams >>> 6];
+        int tThreshold = tBlock == 0 ? 0 : (tParams & 63) + 1;
         int peak0 = (short) r.bits(16);
         int peak1 = (short) r.bits(16);
         long bits0 = r.bits(32);
@@ -206,7 +235,11 @@ final class ReversibleLayer {
         if (peak0 < PEAK_MIN || peak0 > PEAK_MAX || peak1 < PEAK_MIN || peak1 > PEAK_MAX) {
             return null;
         }
-        return new Header(shrinkAndFlags & 3, shrinkAndFlags >>> 2, peak0, peak1, bits0, bits1);
+        Header h = new Header(flags, tBlock, tThreshold, peak0, peak1, bits0, bits1);
+        if (h.shrink() > 0 && !rangeAllows(w.format(), h.shrink())) {
+            return null;
+        }
+        return h;
     }
 
     /** Restores {@code w} in place to the layer's input and returns the payload. */
@@ -217,7 +250,11 @@ final class ReversibleLayer {
         all.append(extract(w, first, 0, h.peak0(), h.bits0()));
         all.append(part1);
         BitReader stream = new BitReader(all.words(), all.length());
-        byte[] symbols = h.shrink() > 0 ? Shrink.readMap(stream, w.pixelCount()) : null;
+        byte[] symbols = (h.flags() & FLAG_CLAMP_MAP) != 0 ? Shrink.readMap(stream, w.pixelCount(), h.shrink())
+                : null;
+        PixelFormat f = w.format();
+        int lowGap = (h.flags() & FLAG_LOW_GAP) != 0 ? f.value((short) stream.bits(16)) : f.min();
+        int highGap = (h.flags() & FLAG_HIGH_GAP) != 0 ? f.value((short) stream.bits(16)) : f.max();
         int[] lsb = new int[HEADER_BITS];
         for (int i = 0; i < HEADER_BITS; i++) {
             lsb[i] = stream.bit();
@@ -230,8 +267,8 @@ final class ReversibleLayer {
         for (int i = 0; i < HEADER_BITS; i++) {
             setReservedLowBit(w, i, lsb[i]);
         }
-        if (symbols != null) {
-            Shrink.undo(w, h.shrink(), symbols);
+        if (h.shrink() > 0) {
+            Shrink.undo(w, h.shrink(), lowGap, highGap, symbols);
         }
         return new Decoded(h, payload);
     }
@@ -367,7 +404,10 @@ final class ReversibleLayer {
         BitWriter bits = new BitWriter();
         bits.bits(MAGIC, 16);
         bits.bits(VERSION, 8);
-        bits.bits(h.shrink() | (h.flags() << 2), 8);
+        bits.bits(h.flags(), 8);
+        int code = java.util.stream.IntStream.range(0, BLOCK_SIZES.length).filter(i -> BLOCK_SIZES[i] == h.tBlock())
+                .findFirst().orElseThrow();
+        bits.bits(code == 0 ? 0 : (code << 6) | (h.tThreshold() - 1), 8);
         bits.bits(h.peak0(), 16);
         bits.bits(h.peak1(), 16);
         bits.bits(h.bits0(), 32);
@@ -379,10 +419,10 @@ final class ReversibleLayer {
         }
     }
 
-    /** CRC-16 of the first 128 header bits, taken as 16 bytes, stream order. */
+    /** CRC-16 of the header bits before the CRC, taken as bytes in stream order. */
     private static int headerCrc(long[] words) {
         int crc = Checksums.CRC16_INIT;
-        for (int i = 0; i < 16; i++) {
+        for (int i = 0; i < (HEADER_BITS - 16) / 8; i++) {
             crc = Checksums.crc16(crc, (int) (words[i / 8] >>> (8 * (i % 8))));
         }
         return crc;

@@ -84,7 +84,8 @@ public final class Watermarker implements AutoCloseable {
             input = volume.copy();
             robust.embed(input, spec.robustId());
         }
-        ReversibleLayer.Room room = reversible.capacity(input, spec.shrink());
+        TamperLayer.Params tp = spec.has(Layer.TAMPER) ? tamper.choose(input, spec.profile()) : null;
+        ReversibleLayer.Room room = reversible.capacity(input, tp != null ? 1 + tp.threshold() : 1);
         long overhead = ReversibleLayer.streamBits(room.mapBits(), Payload.size(spec.recipient(), "",
                 volume.slices()));
         // 64 spare bits cover the payload's length code growing with the message.
@@ -112,17 +113,31 @@ public final class Watermarker implements AutoCloseable {
             range = null;
         }
         if (!spec.has(Layer.REVERSIBLE)) {
-            return new EmbedResult(w, 0, 0, false, 0, 0, 0);
+            return new EmbedResult(w, 0, 0, false, 0, 0, 0, 0, 0);
         }
+        // T's block size and bins are chosen first: R makes the range headroom they need (1 + threshold).
+        TamperLayer.Params tp = spec.has(Layer.TAMPER) ? tamper.choose(w, spec.profile()) : null;
         int flags = (spec.has(Layer.TAMPER) ? spec.profile().id() : 0) | (spec.has(Layer.ROBUST) ? FLAG_ROBUST : 0);
         byte[] macKey = key.derive(MAC_PURPOSE, spec.recipient());
         byte[] keyId = HexFormat.of().parseHex(key.keyId(spec.recipient()));
         Payload payload = Payload.create(w, spec.recipient(), spec.message(), keyId, flags, macKey);
-        ReversibleLayer.Embedded r = reversible.embed(w, payload.toBytes(), spec.shrink(), flags, range);
-        TamperLayer.Coverage t = spec.has(Layer.TAMPER) ? tamper.embed(w, spec.profile())
+        byte[] payloadBytes = payload.toBytes();
+        ReversibleLayer.Embedded r = reversible.embed(w, payloadBytes, tp != null ? 1 + tp.threshold() : 1, flags,
+                tp != null ? tp.blockSize() : 0, tp != null ? tp.threshold() : 0, range);
+        TamperLayer.Coverage t = tp != null ? tamper.embed(w, tp, nonce(payloadBytes))
                 : new TamperLayer.Coverage(0, 0, 0, 0);
         return new EmbedResult(w, r.streamBits(), r.capacityBits(), r.header().shrink() > 0, t.blocks(),
-                t.fullyProtected(), t.unprotected());
+                t.fullyProtected(), t.unprotected(), tp != null ? tp.blockSize() : 0, tp != null ? tp.threshold() : 0);
+    }
+
+    /** Layer T's per-volume nonce: 16 bits of the SHA-256 of R's payload (which holds the slice hashes). */
+    private static int nonce(byte[] payload) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(payload);
+            return ((d[0] & 0xFF) << 8) | (d[1] & 0xFF);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     // ---- verify ----
@@ -136,9 +151,12 @@ public final class Watermarker implements AutoCloseable {
         }
         if (found.header == null) {
             TamperLayer.Check t = found.check;
+            // Slice 0 (R's header) removed, moved or damaged: T's blocks still name the slices.
+            SliceMatch m = SliceMatch.fromTamperLayer(t.origin());
             return new VerificationReport(VerificationReport.Status.TAMPERED, null, null, null, found.profile,
-                    t.cells(), List.of(), List.of(), List.of(), false, t.failedColumns(), t.unprotectedBlocks(),
-                    "layer T found but layer R's header is damaged; " + t.cells().size() + " block(s) failed");
+                    t.cells(), m.altered(), m.missing(), m.unexpected(), m.reordered(), m.moved(), t.failedColumns(),
+                    t.unprotectedBlocks(), "layer T found but layer R's header is damaged; " + t.cells().size()
+                    + " block(s) failed" + sliceDetail(m));
         }
         List<TamperedCell> cells = found.check != null ? found.check.cells() : List.of();
         int failedColumns = found.check != null ? found.check.failedColumns() : 0;
@@ -148,12 +166,12 @@ public final class Watermarker implements AutoCloseable {
             payload = Payload.parse(reversible.decode(found.volume, found.header).payload());
         } catch (MalformedWatermarkException e) {
             return new VerificationReport(VerificationReport.Status.TAMPERED, null, null, null, found.profile, cells,
-                    List.of(), List.of(), List.of(), false, failedColumns, unprotected,
+                    List.of(), List.of(), List.of(), false, List.of(), failedColumns, unprotected,
                     "layer R cannot be decoded (" + e.getMessage() + "); " + cells.size() + " block(s) failed");
         }
         boolean authentic = payload.macValid(key.derive(MAC_PURPOSE, payload.recipient()));
         byte[][] digests = Payload.sliceDigests(found.volume);
-        SliceMatch match = SliceMatch.of(payload, digests);
+        SliceMatch match = SliceMatch.of(payload, digests, found.check != null ? found.check.origin() : null);
         boolean hashOk = match.clean() && Arrays.equals(payload.volumeHash(),
                 Payload.volumeHash(found.volume, digests));
         String keyId = HexFormat.of().formatHex(payload.keyId());
@@ -163,7 +181,8 @@ public final class Watermarker implements AutoCloseable {
             status = VerificationReport.Status.TAMPERED;
             detail = cells.size() + " block(s) failed, " + match.altered().size() + " slice(s) altered, "
                     + match.missing().size() + " missing, " + match.unexpected().size() + " unexpected"
-                    + (match.reordered() ? ", slices reordered" : "") + (failedColumns > 0 ? ", " + failedColumns
+                    + (match.reordered() ? ", slices reordered" : "") + sliceDetail(match)
+                    + (failedColumns > 0 ? ", " + failedColumns
                     + " column code(s) failed" : "") + (authentic ? "" : "; MAC does not verify with this key");
         } else if (!authentic) {
             status = VerificationReport.Status.NOT_AUTHENTIC;
@@ -173,8 +192,15 @@ public final class Watermarker implements AutoCloseable {
             detail = "authentic: every pixel as recorded for " + payload.recipient();
         }
         return new VerificationReport(status, payload.recipient(), payload.message(), keyId, found.profile, cells,
-                match.altered(), match.missing(), match.unexpected(), match.reordered(), failedColumns, unprotected,
-                detail);
+                match.altered(), match.missing(), match.unexpected(), match.reordered(), match.moved(), failedColumns,
+                unprotected, detail);
+    }
+
+    private static String sliceDetail(SliceMatch m) {
+        return (m.altered().isEmpty() ? "" : "; altered " + m.altered())
+                + (m.missing().isEmpty() ? "" : "; missing " + m.missing())
+                + (m.unexpected().isEmpty() ? "" : "; unexpected " + m.unexpected())
+                + (m.moved().isEmpty() ? "" : "; moved " + m.moved());
     }
 
     /**
@@ -183,17 +209,17 @@ public final class Watermarker implements AutoCloseable {
      */
     public IntegrityReport checkIntegrity(Volume volume) {
         Objects.requireNonNull(volume, "volume");
-        for (TamperProfile p : TamperProfile.values()) {
+        for (TamperLayer.Params p : tamper.discover(volume)) {
             TamperLayer.Check quick = tamper.screen(volume, p);
             if (quick == null) {
                 continue;
             }
             if (quick.cells().isEmpty() && quick.failedColumns() == 0 && quick.uncheckedColumns() == 0) {
-                return new IntegrityReport(true, true, p, List.of(), 0, true);
+                return new IntegrityReport(true, true, p.profile(), List.of(), 0, true);
             }
-            TamperLayer.Check full = tamper.verifyAndRestore(volume.copy(), p);
-            return new IntegrityReport(true, full.cells().isEmpty() && full.failedColumns() == 0, p, full.cells(),
-                    full.failedColumns(), false);
+            TamperLayer.Check full = tamper.verifyAndRestore(volume, volume.copy(), p);
+            return new IntegrityReport(true, full.cells().isEmpty() && full.failedColumns() == 0, p.profile(),
+                    full.cells(), full.failedColumns(), false);
         }
         return new IntegrityReport(false, false, null, List.of(), 0, false);
     }
@@ -248,18 +274,19 @@ public final class Watermarker implements AutoCloseable {
      */
     private Found find(Volume volume) {
         Found bestT = null;
-        List<TamperProfile> tries = new ArrayList<>(List.of(TamperProfile.values()));
+        List<TamperLayer.Params> tries = new ArrayList<>(tamper.discover(volume));
         tries.add(null);
-        for (TamperProfile p : tries) {
+        for (TamperLayer.Params p : tries) {
             Volume w = volume.copy();
-            TamperLayer.Check check = p != null ? tamper.verifyAndRestore(w, p) : null;
+            TamperLayer.Check check = p != null ? tamper.verifyAndRestore(volume, w, p) : null;
             ReversibleLayer.Header header = ReversibleLayer.readHeader(w);
-            if (header != null && (header.flags() & 3) == (p == null ? 0 : p.id())) {
-                return new Found(w, p, check, header);
+            if (header != null && (header.flags() & 3) == (p == null ? 0 : p.profile().id())
+                    && (p == null || (header.tBlock() == p.blockSize() && header.tThreshold() == p.threshold()))) {
+                return new Found(w, p != null ? p.profile() : null, check, header);
             }
             if (check != null && 2L * check.validBlocks() > check.totalBlocks()
                     && (bestT == null || check.validBlocks() > bestT.check.validBlocks())) {
-                bestT = new Found(w, p, check, null);
+                bestT = new Found(w, p.profile(), check, null);
             }
         }
         return bestT;

@@ -49,7 +49,7 @@ final class DctOnlyBackend implements Backend {
     }
 
     @Override
-    public void columnSums(Volume volume, int from, int to, BlockGrid grid, long[][] sums) {
+    public void columnCodes(Volume volume, int from, int to, BlockGrid grid, int[] state) {
         throw new UnsupportedOperationException("layer D test backend");
     }
 

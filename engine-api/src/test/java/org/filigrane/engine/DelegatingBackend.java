@@ -42,8 +42,8 @@ class DelegatingBackend implements Backend {
     }
 
     @Override
-    public void columnSums(Volume v, int from, int to, BlockGrid g, long[][] sums) {
-        inner.columnSums(v, from, to, g, sums);
+    public void columnCodes(Volume v, int from, int to, BlockGrid g, int[] state) {
+        inner.columnCodes(v, from, to, g, state);
     }
 
     @Override

@@ -28,8 +28,9 @@ public interface Backend extends AutoCloseable {
     int HIST_BINS = 256;
 
     /**
-     * Layer T's fixed right peak: errors 1 and 0 carry the block's bits. Fixed because a block has no room for a
-     * header of its own; 1 because the floored-mean predictor centres errors on +1/2.
+     * Layer T's fixed centre: with threshold t the errors {@code 1-t .. t} carry the block's bits (1 and 0 for
+     * t = 1). Fixed because a block has no room for a header of its own; 1 because the floored-mean predictor
+     * centres errors on +1/2.
      */
     int BLOCK_PEAK = 1;
 
@@ -71,12 +72,17 @@ public interface Backend extends AutoCloseable {
     /** CRC-16 of every block of slices {@code from .. to-1}: {@code codes[s - from][block]}. */
     void blockCodes(Volume volume, int from, int to, BlockGrid grid, int[][] codes);
 
-    /** Sum of the sample values of every column cell of slices {@code from .. to-1}: {@code sums[s - from][cell]}. */
-    void columnSums(Volume volume, int from, int to, BlockGrid grid, long[][] sums);
+    /**
+     * Advances the CRC-16 register {@code state[cell]} of every column cell (square {@code grid.columnSize()}) over
+     * the cell's raw 16-bit samples, high byte first, rows in order, in slice {@code from}, then {@code from + 1}
+     * ... {@code to - 1}: a CRC over every sample of the column through the stack, resumable across calls.
+     */
+    void columnCodes(Volume volume, int from, int to, BlockGrid grid, int[] state);
 
     /**
      * Embeds {@code bitsPerBlock} bits ({@code bits[s - from][block]}, bit 0 first) into every block of slices
-     * {@code from .. to-1}, block-locally (region = the block, peak {@link #BLOCK_PEAK}), the first half
+     * {@code from .. to-1}, block-locally (region = the block, peak {@link #BLOCK_PEAK}, bins from
+     * {@code grid.threshold()}), the first half
      * ({@code (bitsPerBlock + 1) / 2} bits) in pass 0 and the rest in pass 1, and writes how many bits
      * each pass carried to {@code carried[s - from][2 * block + pass]}.
      */

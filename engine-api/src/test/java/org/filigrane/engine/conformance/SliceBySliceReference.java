@@ -54,9 +54,9 @@ final class SliceBySliceReference implements Backend {
     }
 
     @Override
-    public void columnSums(Volume v, int from, int to, BlockGrid g, long[][] sums) {
+    public void columnCodes(Volume v, int from, int to, BlockGrid g, int[] state) {
         for (int s = from; s < to; s++) {
-            reference.columnSums(v.withSlices(s), 0, 1, g, new long[][] {sums[s - from]});
+            reference.columnCodes(v.withSlices(s), 0, 1, g, state);
         }
     }
 
