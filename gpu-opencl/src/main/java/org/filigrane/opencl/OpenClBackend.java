@@ -82,9 +82,9 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public synchronized void columnSums(Volume v, int from, int to, BlockGrid grid, long[][] sums) {
+    public synchronized void columnCodes(Volume v, int from, int to, BlockGrid grid, int[] state) {
         for (int a = from, step = batch(v); a < to; a += step) {
-            blocks.columnSums(v, a, Math.min(to, a + step), from, grid, sums);
+            blocks.columnCodes(v, a, Math.min(to, a + step), grid, state);
         }
     }
 
