@@ -27,16 +27,24 @@ record SliceMatch(List<Integer> altered, List<Integer> missing, List<Integer> un
         int n = digests.length;
         int[] matched = new int[n];
         boolean[] changed = new boolean[n];
+        boolean[] hashMatched = new boolean[recorded.length];
         for (int i = 0; i < n; i++) {
-            int hash = Payload.truncate(digests[i]);
             int t = tOrigin != null && tOrigin[i] >= 0 && tOrigin[i] < recorded.length ? tOrigin[i] : -1;
-            int m = find(recorded, hash, t >= 0 ? t : i);
-            if (m < 0) {
-                changed[i] = true;
-                // Content changed: T's blocks still say where it belongs; without them, in place if nothing moved.
-                m = t >= 0 ? t : n == recorded.length ? i : -1;
+            matched[i] = find(recorded, Payload.truncate(digests[i]), t >= 0 ? t : i);
+            if (matched[i] >= 0) {
+                hashMatched[matched[i]] = true;
             }
-            matched[i] = m;
+        }
+        for (int i = 0; i < n; i++) {
+            if (matched[i] >= 0) {
+                continue;
+            }
+            changed[i] = true;
+            // Content changed: T's blocks still say where it belongs (unless that slice is present intact: then
+            // this one is foreign); without T, in place when nothing was added or removed.
+            int t = tOrigin != null && tOrigin[i] >= 0 && tOrigin[i] < recorded.length ? tOrigin[i] : -1;
+            matched[i] = t >= 0 ? (hashMatched[t] ? -1 : t) : n == recorded.length ? i : -1;
+            changed[i] = matched[i] >= 0;
         }
         return name(matched, changed, recorded.length);
     }
@@ -45,16 +53,20 @@ record SliceMatch(List<Integer> altered, List<Integer> missing, List<Integer> un
      * From layer T alone (layer R unreadable): {@code origin} as in {@link #of}; the recorded count is taken as one
      * past the highest plausible index named.
      */
-    static SliceMatch fromTamperLayer(int[] origin) {
+    static SliceMatch fromTamperLayer(int[] origin, List<TamperedCell> cells) {
         int n = origin.length;
         int[] matched = new int[n];
+        boolean[] changed = new boolean[n];
         int count = n;
         for (int i = 0; i < n; i++) {
             // An index far past the received count is noise or another volume's slice.
             matched[i] = origin[i] >= 0 && origin[i] < n + 64 ? origin[i] : -1;
             count = Math.max(count, matched[i] + 1);
         }
-        return name(matched, new boolean[n], count);
+        for (TamperedCell c : cells) {
+            changed[c.slice()] = matched[c.slice()] >= 0;
+        }
+        return name(matched, changed, count);
     }
 
     /** Names moved, duplicated, missing and altered slices from a matching ({@code -1}: stands for none). */
@@ -89,6 +101,15 @@ record SliceMatch(List<Integer> altered, List<Integer> missing, List<Integer> un
             }
             seen[m] = true;
         }
+        // Two slices that took each other's place are both moved, though either alone keeps the order.
+        for (int k = 0, size = moved.size(); k < size; k++) {
+            int i = moved.get(k);
+            int j = matched[i];
+            if (j != i && j < n && matched[j] == i && !moved.contains(j)) {
+                moved.add(j);
+            }
+        }
+        moved.sort(null);
         List<Integer> missing = new ArrayList<>();
         for (int j = 0; j < recordedCount; j++) {
             if (!seen[j]) {

@@ -9,8 +9,7 @@ import org.filigrane.engine.spi.BlockGrid;
 import org.filigrane.engine.spi.Checksums;
 
 /**
- * Layer T (after Tan et al.), format 2: each block carries the CRC-16 of its own content xor a tag of its slice
- * index, embedded inside the block with the block-local predictor, so it verifies alone and says which slice it
+ * Layer T (after Tan et al.), format 2: each block carries the CRC-16 of its own content xor its slice index, embedded inside the block with the block-local predictor, so it verifies alone and says which slice it
  * belongs to; the leading slice's blocks also carry the CRC-16 of every sample of the column under them through
  * slices 1..n-1. Block size and embedding threshold are chosen per volume (the finest block and fewest bins that
  * protect nearly every block) and found again by the verifier by trial-decoding one block row per candidate.
@@ -52,9 +51,12 @@ final class TamperLayer {
         return slices > 1 ? HORIZONTAL_BITS + p.profile().columnCodeBits() * k * k : HORIZONTAL_BITS;
     }
 
-    /** The 16-bit tag of slice index {@code s} under the volume's {@code nonce}. */
-    static int tag(int nonce, int s) {
-        return (nonce ^ s) & 0xFFFF;
+    /**
+     * The 16-bit tag of slice index {@code s}, xor-ed onto the block code: a block whose content is intact gives
+     * back the index it was embedded at ({@code carried ^ recomputed}), so moved slices name themselves.
+     */
+    static int tag(int s) {
+        return s & 0xFFFF;
     }
 
     // ---- choosing the parameters ----
@@ -159,7 +161,7 @@ final class TamperLayer {
 
     // ---- embedding ----
 
-    Coverage embed(Volume w, Params p, int nonce) {
+    Coverage embed(Volume w, Params p) {
         int n = w.slices();
         BlockGrid g = p.grid(w.rows(), w.columns());
         int blocks = g.blockCount();
@@ -169,7 +171,7 @@ final class TamperLayer {
         if (n > 1) {
             long[][] bits = new long[n - 1][blocks];
             for (int s = 1; s < n; s++) {
-                int tag = tag(nonce, s);
+                int tag = tag(s);
                 for (int b = 0; b < blocks; b++) {
                     bits[s - 1][b] = codes[s][b] ^ tag;
                 }
@@ -180,7 +182,7 @@ final class TamperLayer {
         int leading = leadingBits(p, g, n);
         long[][] lead = new long[1][blocks];
         for (int b = 0; b < blocks; b++) {
-            lead[0][b] = (codes[0][b] ^ tag(nonce, 0)) | (vertical != null ? verticalBitsOfBlock(p, g, b, vertical)
+            lead[0][b] = (codes[0][b] ^ tag(0)) | (vertical != null ? verticalBitsOfBlock(p, g, b, vertical)
                     : 0L);
         }
         backend.embedBlocks(w, 0, 1, g, leading, lead, new int[][] {carried[0]});
@@ -208,8 +210,8 @@ final class TamperLayer {
     /**
      * The candidate parameters (every profile) under which the volume's first block row decodes consistently,
      * most consistent first: for each candidate the first block row of slices 0, 1 and n-1 is extracted on a copy
-     * and every fully carried block votes {@code carried ^ recomputed ^ slice index} (the volume's nonce when the
-     * candidate is right, noise otherwise). Cheap: three block rows per candidate.
+     * and every fully carried block votes {@code carried ^ recomputed ^ slice index} (0 when the candidate is right
+     * and the slice in place, noise otherwise). Cheap: three block rows per candidate.
      */
     List<Params> discover(Volume received) {
         List<Params> all = new ArrayList<>();
@@ -296,9 +298,8 @@ final class TamperLayer {
         backend.extractBlocks(lead, 0, 1, g, leading, bits, carried);
         int[][] codes = new int[1][blocks];
         backend.blockCodes(lead, 0, 1, g, codes);
-        int nonce = nonce(bits, codes, carried, leading);
         List<TamperedCell> cells = new ArrayList<>();
-        int[] blockTally = checkBlocks(g, leading, bits, codes, carried, new int[] {0}, nonce, cells);
+        int[] blockTally = checkBlocks(g, leading, bits, codes, carried, new int[] {0}, cells);
         if (2L * blockTally[0] <= blocks - blockTally[1]) {
             return null;
         }
@@ -331,10 +332,9 @@ final class TamperLayer {
         int[] perBlock = new int[n];
         Arrays.fill(perBlock, HORIZONTAL_BITS);
         perBlock[0] = leading;
-        int nonce = nonce(bits, codes, carried, perBlock);
         int[] origin = new int[n];
         for (int s = 0; s < n; s++) {
-            origin[s] = claim(bits[s], codes[s], carried[s], perBlock[s], nonce, s, n);
+            origin[s] = claim(bits[s], codes[s], carried[s], perBlock[s], s, n);
         }
         if (n > 1) {
             for (int s = 0; s < n; s++) {
@@ -349,7 +349,7 @@ final class TamperLayer {
                 backend.extractBlocks(again, 0, 1, g, other, b2, c2);
                 int[][] k2 = new int[1][blocks];
                 backend.blockCodes(again, 0, 1, g, k2);
-                int o2 = claim(b2[0], k2[0], c2[0], other, nonce, s, n);
+                int o2 = claim(b2[0], k2[0], c2[0], other, s, n);
                 if (o2 >= 0) {
                     origin[s] = o2;
                     perBlock[s] = other;
@@ -365,7 +365,7 @@ final class TamperLayer {
         int unprotected = 0;
         for (int s = 0; s < n; s++) {
             int[] t = checkBlocks(g, perBlock[s], new long[][] {bits[s]}, new int[][] {codes[s]},
-                    new int[][] {carried[s]}, new int[] {origin[s] >= 0 ? origin[s] : s}, nonce, cells, s);
+                    new int[][] {carried[s]}, new int[] {origin[s] >= 0 ? origin[s] : s}, cells, s);
             valid += t[0];
             unprotected += t[1];
         }
@@ -381,7 +381,7 @@ final class TamperLayer {
             // it verified and the failure is local (slices moving fail nearly every column), blame the carrier.
             if (2 * failedColumns < g.columnCount()) {
                 for (int b = 0; b < blocks; b++) {
-                    if (leadingColumnFailed[b] && verifiedBelow(bits, codes, carried, origin, nonce, b, n)) {
+                    if (leadingColumnFailed[b] && verifiedBelow(bits, codes, carried, origin, b, n)) {
                         TamperedCell c = cell(g, 0, b);
                         if (!cells.contains(c)) {
                             cells.add(c);
@@ -396,35 +396,16 @@ final class TamperLayer {
         return new Check(p, cells, failedColumns, unchecked, unprotected, valid, n * blocks, origin);
     }
 
-    /** The volume's nonce: the most common {@code carried ^ recomputed ^ slice} over the fully carried blocks. */
-    private static int nonce(long[][] bits, int[][] codes, int[][] carried, int... perBlock) {
-        int[] votes = new int[1 << 16];
-        int best = 0;
-        for (int s = 0; s < bits.length; s++) {
-            int per = perBlock[Math.min(s, perBlock.length - 1)];
-            for (int b = 0; b < bits[s].length; b++) {
-                if (carried[s][2 * b] + carried[s][2 * b + 1] == per) {
-                    int v = (int) ((bits[s][b] ^ codes[s][b] ^ s) & 0xFFFF);
-                    if (++votes[v] > votes[best]) {
-                        best = v;
-                    }
-                }
-            }
-        }
-        return best;
-    }
-
     /**
      * The slice index most fully carried blocks of one slice name, when more than half of them agree; the slice's
      * own index when none is fully carried; else -1.
      */
-    private static int claim(long[] bits, int[] codes, int[] carried, int perBlock, int nonce, int self,
-            int slices) {
+    private static int claim(long[] bits, int[] codes, int[] carried, int perBlock, int self, int slices) {
         int[] values = new int[bits.length];
         int count = 0;
         for (int b = 0; b < bits.length; b++) {
             if (carried[2 * b] + carried[2 * b + 1] == perBlock) {
-                values[count++] = (int) ((bits[b] ^ codes[b] ^ nonce) & 0xFFFF);
+                values[count++] = (int) ((bits[b] ^ codes[b]) & 0xFFFF);
             }
         }
         if (count == 0) {
@@ -445,12 +426,12 @@ final class TamperLayer {
      * failed blocks to {@code cells}. Returns {valid blocks, unprotected blocks}.
      */
     private static int[] checkBlocks(BlockGrid g, int perBlock, long[][] bits, int[][] codes, int[][] carried,
-            int[] index, int nonce, List<TamperedCell> cells, int... slice0) {
+            int[] index, List<TamperedCell> cells, int... slice0) {
         int valid = 0;
         int unprotected = 0;
         int first = slice0.length > 0 ? slice0[0] : 0;
         for (int s = 0; s < bits.length; s++) {
-            int tag = tag(nonce, index[s]);
+            int tag = tag(index[s]);
             for (int b = 0; b < bits[s].length; b++) {
                 long known = knownMask(perBlock, carried[s][2 * b], carried[s][2 * b + 1]) & 0xFFFFL;
                 if (known == 0) {
@@ -495,11 +476,11 @@ final class TamperLayer {
     }
 
     /** Whether block {@code b} of every slice after the leading one carried code bits and they matched. */
-    private static boolean verifiedBelow(long[][] bits, int[][] codes, int[][] carried, int[] origin, int nonce,
-            int b, int n) {
+    private static boolean verifiedBelow(long[][] bits, int[][] codes, int[][] carried, int[] origin, int b,
+            int n) {
         for (int s = 1; s < n; s++) {
             long known = knownMask(HORIZONTAL_BITS, carried[s][2 * b], carried[s][2 * b + 1]);
-            int tag = tag(nonce, origin[s] >= 0 ? origin[s] : s);
+            int tag = tag(origin[s] >= 0 ? origin[s] : s);
             if (known == 0 || ((bits[s][b] ^ codes[s][b] ^ tag) & known) != 0) {
                 return false;
             }

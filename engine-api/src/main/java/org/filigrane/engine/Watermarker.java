@@ -124,21 +124,12 @@ public final class Watermarker implements AutoCloseable {
         byte[] payloadBytes = payload.toBytes();
         ReversibleLayer.Embedded r = reversible.embed(w, payloadBytes, tp != null ? 1 + tp.threshold() : 1, flags,
                 tp != null ? tp.blockSize() : 0, tp != null ? tp.threshold() : 0, range);
-        TamperLayer.Coverage t = tp != null ? tamper.embed(w, tp, nonce(payloadBytes))
+        TamperLayer.Coverage t = tp != null ? tamper.embed(w, tp)
                 : new TamperLayer.Coverage(0, 0, 0, 0);
         return new EmbedResult(w, r.streamBits(), r.capacityBits(), r.header().shrink() > 0, t.blocks(),
                 t.fullyProtected(), t.unprotected(), tp != null ? tp.blockSize() : 0, tp != null ? tp.threshold() : 0);
     }
 
-    /** Layer T's per-volume nonce: 16 bits of the SHA-256 of R's payload (which holds the slice hashes). */
-    private static int nonce(byte[] payload) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(payload);
-            return ((d[0] & 0xFF) << 8) | (d[1] & 0xFF);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     // ---- verify ----
 
@@ -152,7 +143,7 @@ public final class Watermarker implements AutoCloseable {
         if (found.header == null) {
             TamperLayer.Check t = found.check;
             // Slice 0 (R's header) removed, moved or damaged: T's blocks still name the slices.
-            SliceMatch m = SliceMatch.fromTamperLayer(t.origin());
+            SliceMatch m = SliceMatch.fromTamperLayer(t.origin(), t.cells());
             return new VerificationReport(VerificationReport.Status.TAMPERED, null, null, null, found.profile,
                     t.cells(), m.altered(), m.missing(), m.unexpected(), m.reordered(), m.moved(), t.failedColumns(),
                     t.unprotectedBlocks(), "layer T found but layer R's header is damaged; " + t.cells().size()
@@ -163,15 +154,21 @@ public final class Watermarker implements AutoCloseable {
         int unprotected = found.check != null ? found.check.unprotectedBlocks() : 0;
         Payload payload;
         try {
-            payload = Payload.parse(reversible.decode(found.volume, found.header).payload());
+            payload = Payload.parse(reversible.decode(found.layerR, found.header).payload());
         } catch (MalformedWatermarkException e) {
+            SliceMatch m = found.check != null ? SliceMatch.fromTamperLayer(found.check.origin(), cells) : null;
             return new VerificationReport(VerificationReport.Status.TAMPERED, null, null, null, found.profile, cells,
-                    List.of(), List.of(), List.of(), false, List.of(), failedColumns, unprotected,
+                    m != null ? m.altered() : List.of(), m != null ? m.missing() : List.of(),
+                    m != null ? m.unexpected() : List.of(), m != null && m.reordered(),
+                    m != null ? m.moved() : List.of(), failedColumns, unprotected,
                     "layer R cannot be decoded (" + e.getMessage() + "); " + cells.size() + " block(s) failed");
         }
         boolean authentic = payload.macValid(key.derive(MAC_PURPOSE, payload.recipient()));
         byte[][] digests = Payload.sliceDigests(found.volume);
-        SliceMatch match = SliceMatch.of(payload, digests, found.check != null ? found.check.origin() : null);
+        // A payload that does not verify may be damaged: its slice hashes are then no evidence, T's blocks are.
+        SliceMatch match = authentic || found.check == null
+                ? SliceMatch.of(payload, digests, found.check != null ? found.check.origin() : null)
+                : SliceMatch.fromTamperLayer(found.check.origin(), cells);
         boolean hashOk = match.clean() && Arrays.equals(payload.volumeHash(),
                 Payload.volumeHash(found.volume, digests));
         String keyId = HexFormat.of().formatHex(payload.keyId());
@@ -240,7 +237,7 @@ public final class Watermarker implements AutoCloseable {
         }
         Payload payload;
         try {
-            payload = Payload.parse(reversible.decode(found.volume, found.header).payload());
+            payload = Payload.parse(reversible.decode(found.layerR, found.header).payload());
         } catch (MalformedWatermarkException e) {
             throw new WatermarkException("layer R cannot be decoded: " + e.getMessage());
         }
@@ -264,13 +261,19 @@ public final class Watermarker implements AutoCloseable {
 
     // ---- discovery ----
 
-    private record Found(Volume volume, TamperProfile profile, TamperLayer.Check check,
+    /**
+     * What discovery found: {@code volume} is the received volume with T removed (received slice order),
+     * {@code layerR} the same slices in the order layer R was embedded in, as T's blocks name it (the same volume
+     * when nothing moved), so that a swap or reorder still lets R decode.
+     */
+    private record Found(Volume volume, Volume layerR, TamperProfile profile, TamperLayer.Check check,
             ReversibleLayer.Header header) {
     }
 
     /**
-     * Peels layer T with each profile (and with none) until layer R's header appears and names that profile.
-     * Null when nothing was found; a result without header when T decoded well but R's header did not.
+     * Peels layer T with each candidate found by trial (and with none) until layer R's header appears and names
+     * those parameters. Null when nothing was found; a result without header when T decoded well but R's header did
+     * not.
      */
     private Found find(Volume volume) {
         Found bestT = null;
@@ -279,17 +282,39 @@ public final class Watermarker implements AutoCloseable {
         for (TamperLayer.Params p : tries) {
             Volume w = volume.copy();
             TamperLayer.Check check = p != null ? tamper.verifyAndRestore(volume, w, p) : null;
-            ReversibleLayer.Header header = ReversibleLayer.readHeader(w);
+            int[] order = check != null ? embeddedOrder(check.origin()) : null;
+            Volume layerR = order != null ? w.withSlices(order) : w;
+            ReversibleLayer.Header header = ReversibleLayer.readHeader(layerR);
             if (header != null && (header.flags() & 3) == (p == null ? 0 : p.profile().id())
                     && (p == null || (header.tBlock() == p.blockSize() && header.tThreshold() == p.threshold()))) {
-                return new Found(w, p != null ? p.profile() : null, check, header);
+                return new Found(w, layerR, p != null ? p.profile() : null, check, header);
             }
             if (check != null && 2L * check.validBlocks() > check.totalBlocks()
                     && (bestT == null || check.validBlocks() > bestT.check.validBlocks())) {
-                bestT = new Found(w, p.profile(), check, null);
+                bestT = new Found(w, w, p.profile(), check, null);
             }
         }
         return bestT;
+    }
+
+    /** Received slice indices sorted by the index T's blocks name, when those are distinct and out of order. */
+    private static int[] embeddedOrder(int[] origin) {
+        Integer[] order = new Integer[origin.length];
+        for (int i = 0; i < origin.length; i++) {
+            if (origin[i] < 0) {
+                return null;
+            }
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Integer.compare(origin[a], origin[b]));
+        boolean moved = false;
+        for (int i = 0; i < order.length; i++) {
+            if (i > 0 && origin[order[i]] == origin[order[i - 1]]) {
+                return null;
+            }
+            moved |= order[i] != i;
+        }
+        return moved ? java.util.Arrays.stream(order).mapToInt(Integer::intValue).toArray() : null;
     }
 
     private static void check(Volume volume, WatermarkSpec spec) {
