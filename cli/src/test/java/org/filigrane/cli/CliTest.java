@@ -137,6 +137,23 @@ class CliTest {
         assertFalse(Files.exists(tmp.resolve("r")), "a refused restore writes nothing");
     }
 
+    @Test
+    void quickScreenPassesAnUntouchedSeriesAndNamesAChangedPixelsFile() throws Exception {
+        embed();
+        Run clean = verify("--quick");
+        assertEquals(0, clean.code(), clean.all());
+        assertTrue(clean.out().startsWith("INTACT (quick screen, one pass)"), clean.out());
+        Tools.Result t = Tools.pydicom("set-pixel", watermarked.resolve("IM0004.dcm").toString(), "40", "50", "3");
+        assertEquals(0, t.code(), t.output());
+        Run v = verify("--quick");
+        assertEquals(ExitCode.TAMPERED, v.code(), v.all());
+        assertTrue(v.out().startsWith("TAMPERED"), v.out());
+        assertTrue(v.out().contains("IM0004.dcm: slice 3 block"), v.out());
+        Run j = verify("--quick", "--json");
+        assertTrue(j.out().contains("\"status\": \"TAMPERED\"") && j.out().contains("\"slice\": 3"), j.out());
+        assertEquals(ExitCode.NOT_WATERMARKED, run("verify", "--backend", "reference", "--quick", original).code());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"(0010,0010)=SOMEONE^ELSE", "(0028,1052)=-1000", "(0020,0032)=-100\\-100\\7.5"})
     void anAttributeChangedByDcmodifyIsReportedWithItsSlice(String change) throws Exception {
