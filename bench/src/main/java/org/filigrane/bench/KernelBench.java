@@ -117,11 +117,11 @@ public class KernelBench {
             case "embedPass" -> {
                 input = original;
                 expected = original.copy();
-                reference.embedPass(expected, first, 0, peak, bits, offsets, limits);
+                reference.embedPass(expected, first, 0, peak, 1, bits, offsets, limits);
             }
             case "extractPass" -> {
                 input = original.copy();
-                reference.embedPass(input, first, 0, peak, bits, offsets, limits);
+                reference.embedPass(input, first, 0, peak, 1, bits, offsets, limits);
                 expected = original;
                 passBits = new long[n][];
                 expectedPassBits = new long[n][];
@@ -129,7 +129,7 @@ public class KernelBench {
                     passBits[s] = new long[limits[s] / 64 + 1];
                     expectedPassBits[s] = new long[limits[s] / 64 + 1];
                 }
-                reference.extractPass(input.copy(), first, 0, peak, expectedPassBits, limits);
+                reference.extractPass(input.copy(), first, 0, peak, 1, expectedPassBits, limits);
             }
             case "blockCodes" -> {
                 codes = new int[n][grid.blockCount()];
@@ -178,13 +178,13 @@ public class KernelBench {
 
     @Benchmark
     public Volume embedPass() {
-        b.embedPass(work, first, 0, peak, bits, offsets, limits);
+        b.embedPass(work, first, 0, peak, 1, bits, offsets, limits);
         return work;
     }
 
     @Benchmark
     public long[][] extractPass() {
-        b.extractPass(work, first, 0, peak, passBits, limits);
+        b.extractPass(work, first, 0, peak, 1, passBits, limits);
         return passBits;
     }
 

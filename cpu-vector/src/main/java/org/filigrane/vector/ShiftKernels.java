@@ -93,13 +93,16 @@ final class ShiftKernels {
         }
     }
 
-    /** Pixels of pass {@code parity} in rows [ra, rb) that carry a bit (marked: errors P-2..P+1, else P-1..P). */
+    /**
+     * Pixels of pass {@code parity} in rows [ra, rb) that carry a bit (threshold t; marked: errors P-2t..P+2t-1,
+     * else P-t..P+t-1).
+     */
     static int countRows(short[] px, int cols, boolean signed, int r0, int r1, int ra, int rb, int parity, int peak,
-            boolean marked, Edges ed, Scratch sc) {
+            int threshold, boolean marked, Edges ed, Scratch sc) {
         boolean oneHigh = r1 - r0 == 1;
         sc.resetRing();
-        int lo = marked ? peak - 2 : peak - 1;
-        int hi = marked ? peak + 1 : peak;
+        int lo = marked ? peak - 2 * threshold : peak - threshold;
+        int hi = marked ? peak + 2 * threshold - 1 : peak + threshold - 1;
         int total = 0;
         for (int r = ra; r < rb; r++) {
             int q = (r + parity) & 1;
@@ -151,8 +154,12 @@ final class ShiftKernels {
      * Returns the new k, or {@code ~k} when the pass stopped (at the embeddable pixel that would take bit limit).
      */
     static int embedRows(short[] px, int cols, boolean signed, int r0, int r1, int ra, int rb, int parity, int peak,
-            long[] bits, long off, int k, int limit, Edges ed, Scratch sc) {
+            int threshold, long[] bits, long off, int k, int limit, Edges ed, Scratch sc) {
         boolean oneHigh = r1 - r0 == 1;
+        IntVector zero = IntVector.zero(I);
+        IntVector one = IntVector.broadcast(I, 1);
+        IntVector tUp = IntVector.broadcast(I, threshold);
+        IntVector tDown = IntVector.broadcast(I, -threshold);
         sc.resetRing();
         for (int r = ra; r < rb; r++) {
             int q = (r + parity) & 1;
@@ -193,9 +200,11 @@ final class ShiftKernels {
                 if (oneHigh && ow - j >= 0 && ow - j < L) {
                     base = base.andNot(VectorMask.fromLong(I, 1L << (ow - j)));
                 }
-                VectorMask<Integer> atPeak = err.eq(peak);
-                VectorMask<Integer> belowPeak = err.eq(peak - 1);
-                long emb = atPeak.or(belowPeak).and(base).toLong();
+                IntVector d = err.sub(peak);
+                VectorMask<Integer> neg = d.compare(VectorOperators.LT, 0);
+                VectorMask<Integer> carrier = d.compare(VectorOperators.GE, -threshold)
+                        .and(d.compare(VectorOperators.LT, threshold));
+                long emb = carrier.and(base).toLong();
                 long baseBits = base.toLong();
                 long active = baseBits;
                 int found = Long.bitCount(emb);
@@ -209,16 +218,12 @@ final class ShiftKernels {
                 }
                 long laneBits = found == 0 ? 0 : Long.expand(window(bits, off + k), emb);
                 k += found;
-                VectorMask<Integer> up = err.compare(VectorOperators.GT, peak);
-                VectorMask<Integer> down = err.compare(VectorOperators.LT, peak - 1);
-                if (laneBits != 0) {
-                    VectorMask<Integer> one = VectorMask.fromLong(I, laneBits);
-                    up = up.or(atPeak.and(one));
-                    down = down.or(belowPeak.and(one));
-                }
+                // A carrier moves by d + b (d >= 0) or d + 1 - b (d < 0); the others by t away from the peak.
+                IntVector b01 = laneBits == 0 ? zero : zero.blend(one, VectorMask.fromLong(I, laneBits));
+                IntVector delta = tUp.blend(tDown, neg).blend(d.add(b01.blend(one.sub(b01), neg)), carrier);
                 VectorMask<Integer> act = active == baseBits ? base : VectorMask.fromLong(I, active);
-                // Blends, not x.add(1, mask): that form is not intrinsified here and allocates.
-                IntVector nx = x.blend(x.add(1), up.and(act)).blend(x.sub(1), down.and(act));
+                // Blends, not x.add(v, mask): that form is not intrinsified here and allocates.
+                IntVector nx = x.blend(x.add(delta), act);
                 IntVector y = IntVector.fromArray(I, ya, j + 1);
                 ShortVector pair = (q == 0 ? nx.and(0xFFFF).or(y.lanewise(VectorOperators.LSHL, 16))
                         : y.and(0xFFFF).or(nx.lanewise(VectorOperators.LSHL, 16))).reinterpretAsShorts();
@@ -237,8 +242,10 @@ final class ShiftKernels {
 
     /** Undoes {@link #embedRows}, writing the bits it finds from bit {@code outOff + k} of {@code out}. */
     static int extractRows(short[] px, int cols, boolean signed, int r0, int r1, int ra, int rb, int parity,
-            int peak, long[] out, long outOff, int k, int limit, Edges ed, Scratch sc) {
+            int peak, int threshold, long[] out, long outOff, int k, int limit, Edges ed, Scratch sc) {
         boolean oneHigh = r1 - r0 == 1;
+        IntVector tUp = IntVector.broadcast(I, threshold);
+        IntVector tDown = IntVector.broadcast(I, -threshold);
         sc.resetRing();
         for (int r = ra; r < rb; r++) {
             int q = (r + parity) & 1;
@@ -279,8 +286,11 @@ final class ShiftKernels {
                 if (oneHigh && ow - j >= 0 && ow - j < L) {
                     base = base.andNot(VectorMask.fromLong(I, 1L << (ow - j)));
                 }
-                long emb = err.compare(VectorOperators.GE, peak - 2).and(err.compare(VectorOperators.LE, peak + 1))
-                        .and(base).toLong();
+                IntVector d = err.sub(peak);
+                VectorMask<Integer> neg = d.compare(VectorOperators.LT, 0);
+                VectorMask<Integer> carrier = d.compare(VectorOperators.GE, -2 * threshold)
+                        .and(d.compare(VectorOperators.LT, 2 * threshold));
+                long emb = carrier.and(base).toLong();
                 long baseBits = base.toLong();
                 long active = baseBits;
                 int found = Long.bitCount(emb);
@@ -293,13 +303,14 @@ final class ShiftKernels {
                     stop = true;
                 }
                 if (found > 0) {
-                    long ones = err.eq(peak + 1).or(err.eq(peak - 2)).toLong() & emb;
+                    // Marked 2d + b (d >= 0) or 2d + 1 - b (d < 0): b is the low bit, flipped below the peak.
+                    long ones = (d.and(1).eq(1).toLong() ^ neg.toLong()) & emb;
                     writeBits(out, outOff + k, found, Long.compress(ones, emb));
                     k += found;
                 }
                 VectorMask<Integer> act = active == baseBits ? base : VectorMask.fromLong(I, active);
-                IntVector nx = x.blend(x.sub(1), err.compare(VectorOperators.GE, peak + 1).and(act))
-                        .blend(x.add(1), err.compare(VectorOperators.LE, peak - 2).and(act));
+                IntVector delta = tDown.blend(tUp, neg).blend(d.lanewise(VectorOperators.ASHR, 1).sub(d), carrier);
+                IntVector nx = x.blend(x.add(delta), act);
                 IntVector y = IntVector.fromArray(I, ya, j + 1);
                 ShortVector pair = (q == 0 ? nx.and(0xFFFF).or(y.lanewise(VectorOperators.LSHL, 16))
                         : y.and(0xFFFF).or(nx.lanewise(VectorOperators.LSHL, 16))).reinterpretAsShorts();

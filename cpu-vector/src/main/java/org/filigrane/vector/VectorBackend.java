@@ -139,8 +139,8 @@ final class VectorBackend implements Backend {
     }
 
     @Override
-    public void embedPass(Volume v, int[] firstRow, int parity, int peak, long[] bits, long[] bitOffset,
-            int[] bitLimit) {
+    public void embedPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[] bits,
+            long[] bitOffset, int[] bitLimit) {
         int rows = v.rows();
         int cols = v.columns();
         boolean signed = v.format().signed();
@@ -149,20 +149,20 @@ final class VectorBackend implements Backend {
         if (units == 1) {
             forEach(v, 0, v.slices(), 1, (s, u, sc) -> {
                 if (bitLimit[s] > 0 && firstRow[s] < rows) {
-                    ShiftKernels.embedRows(v.slice(s), cols, signed, firstRow[s], rows, firstRow[s], rows, parity, peak,
-                            bits, bitOffset[s], 0, bitLimit[s], ed, sc);
+                    ShiftKernels.embedRows(v.slice(s), cols, signed, firstRow[s], rows, firstRow[s], rows, parity,
+                            peak, threshold, bits, bitOffset[s], 0, bitLimit[s], ed, sc);
                 }
             });
             return;
         }
-        int[][] start = bandStarts(v, firstRow, parity, peak, false, bitLimit, units, ed);
+        int[][] start = bandStarts(v, firstRow, parity, peak, threshold, false, bitLimit, units, ed);
         forEach(v, 0, v.slices(), units, (s, u, sc) -> {
             int r0 = firstRow[s];
             int ra = bandStart(r0, rows, u, units);
             int rb = bandStart(r0, rows, u + 1, units);
             if (bitLimit[s] > 0 && ra < rb && start[s][u] <= bitLimit[s]) {
-                ShiftKernels.embedRows(v.slice(s), cols, signed, r0, rows, ra, rb, parity, peak, bits, bitOffset[s],
-                        start[s][u], bitLimit[s], ed, sc);
+                ShiftKernels.embedRows(v.slice(s), cols, signed, r0, rows, ra, rb, parity, peak, threshold, bits,
+                        bitOffset[s], start[s][u], bitLimit[s], ed, sc);
             }
         });
     }
@@ -172,8 +172,8 @@ final class VectorBackend implements Backend {
      * slice ({@code [s][units]} holds the slice's total). A band starting past the limit has nothing to do; one
      * starting at it still shifts pixels up to its first embeddable one.
      */
-    private int[][] bandStarts(Volume v, int[] firstRow, int parity, int peak, boolean marked, int[] bitLimit,
-            int units, Edges ed) {
+    private int[][] bandStarts(Volume v, int[] firstRow, int parity, int peak, int threshold, boolean marked,
+            int[] bitLimit, int units, Edges ed) {
         int rows = v.rows();
         int cols = v.columns();
         boolean signed = v.format().signed();
@@ -183,8 +183,8 @@ final class VectorBackend implements Backend {
             int ra = bandStart(r0, rows, u, units);
             int rb = bandStart(r0, rows, u + 1, units);
             if (bitLimit[s] > 0 && ra < rb) {
-                counts[s][u] = ShiftKernels.countRows(v.slice(s), cols, signed, r0, rows, ra, rb, parity, peak, marked, ed,
-                        sc);
+                counts[s][u] = ShiftKernels.countRows(v.slice(s), cols, signed, r0, rows, ra, rb, parity, peak,
+                        threshold, marked, ed, sc);
             }
         });
         for (int[] c : counts) {
@@ -199,7 +199,8 @@ final class VectorBackend implements Backend {
     }
 
     @Override
-    public void extractPass(Volume v, int[] firstRow, int parity, int peak, long[][] bitsOut, int[] bitLimit) {
+    public void extractPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[][] bitsOut,
+            int[] bitLimit) {
         int rows = v.rows();
         int cols = v.columns();
         boolean signed = v.format().signed();
@@ -208,13 +209,13 @@ final class VectorBackend implements Backend {
         if (units == 1) {
             forEach(v, 0, v.slices(), 1, (s, u, sc) -> {
                 if (bitLimit[s] > 0 && firstRow[s] < rows) {
-                    ShiftKernels.extractRows(v.slice(s), cols, signed, firstRow[s], rows, firstRow[s], rows, parity, peak,
-                            bitsOut[s], 0, 0, bitLimit[s], ed, sc);
+                    ShiftKernels.extractRows(v.slice(s), cols, signed, firstRow[s], rows, firstRow[s], rows, parity,
+                            peak, threshold, bitsOut[s], 0, 0, bitLimit[s], ed, sc);
                 }
             });
             return;
         }
-        int[][] start = bandStarts(v, firstRow, parity, peak, true, bitLimit, units, ed);
+        int[][] start = bandStarts(v, firstRow, parity, peak, threshold, true, bitLimit, units, ed);
         // Bands end on arbitrary bits: each writes its own words, joined below, so no two threads share a word.
         long[][][] parts = new long[v.slices()][units][];
         forEach(v, 0, v.slices(), units, (s, u, sc) -> {
@@ -225,8 +226,8 @@ final class VectorBackend implements Backend {
             if (bitLimit[s] > 0 && ra < rb && k0 <= bitLimit[s]) {
                 int n = Math.min(start[s][u + 1], bitLimit[s]) - k0;
                 long[] part = new long[(n >>> 6) + 1];
-                ShiftKernels.extractRows(v.slice(s), cols, signed, r0, rows, ra, rb, parity, peak, part, -(long) k0, k0,
-                        bitLimit[s], ed, sc);
+                ShiftKernels.extractRows(v.slice(s), cols, signed, r0, rows, ra, rb, parity, peak, threshold, part,
+                        -(long) k0, k0, bitLimit[s], ed, sc);
                 parts[s][u] = part;
             }
         });

@@ -119,16 +119,16 @@ class VectorKernelDuelTest {
             String what = "variant " + variant + " peak " + peak + " limits " + java.util.Arrays.toString(limits) + " "
                     + v;
             Volume expected = v.copy();
-            REFERENCE.embedPass(expected, first, parity, peak, bits, offsets, limits);
+            REFERENCE.embedPass(expected, first, parity, peak, 1, bits, offsets, limits);
             long[][] refOut = new long[v.slices()][];
             Volume restored = expected.copy();
             for (int s = 0; s < limits.length; s++) {
                 refOut[s] = new long[limits[s] / 64 + 1];
             }
-            REFERENCE.extractPass(restored, first, parity, peak, refOut, limits);
+            REFERENCE.extractPass(restored, first, parity, peak, 1, refOut, limits);
             for (Backend b : List.of(ONE, MANY)) {
                 Volume actual = v.copy();
-                b.embedPass(actual, first, parity, peak, bits, offsets, limits);
+                b.embedPass(actual, first, parity, peak, 1, bits, offsets, limits);
                 same(expected, actual, "embedPass " + what + " on " + b.description());
                 long[][] out = new long[v.slices()][];
                 for (int s = 0; s < limits.length; s++) {
@@ -141,8 +141,8 @@ class VectorKernelDuelTest {
                     refOutDirty[s] = new long[limits[s] / 64 + 1];
                     java.util.Arrays.fill(refOutDirty[s], 0x5A5A5A5A5A5A5A5AL);
                 }
-                REFERENCE.extractPass(again, first, parity, peak, refOutDirty, limits);
-                b.extractPass(actual, first, parity, peak, out, limits);
+                REFERENCE.extractPass(again, first, parity, peak, 1, refOutDirty, limits);
+                b.extractPass(actual, first, parity, peak, 1, out, limits);
                 same(restored, actual, "extractPass pixels " + what + " on " + b.description());
                 for (int s = 0; s < limits.length; s++) {
                     assertArrayEquals(refOutDirty[s], out[s], "extractPass bits, slice " + s + ", " + what);

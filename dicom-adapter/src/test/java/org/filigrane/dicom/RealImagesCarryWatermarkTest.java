@@ -43,9 +43,15 @@ class RealImagesCarryWatermarkTest {
         Watermarker wm = Watermarker.create(KEY, "reference");
         System.out.println("| file | size | format | actual range | capacity (bits) | bits/pixel | watermark cost (bits) "
                 + "| T block, threshold | fully protected | PSNR (actual range) |");
+        int carried = 0;
         for (String name : FILES) {
-            Volume v = DicomReader.read(List.of(Tools.TEST_FILES.resolve(name)), DicomReader.Options.defaults())
-                    .volume();
+            Volume v = read(name);
+            if (v == null) {
+                System.out.println("| " + name + " | (lossy JPEG: neither the adapter nor pydicom here decodes"
+                        + " its pixels) | | | | | | | | |");
+                continue;
+            }
+            carried++;
             WatermarkSpec spec = WatermarkSpec.reversible("radiology", MESSAGE);
             Capacity c = wm.capacity(v, spec);
             EmbedResult r = wm.embed(v, spec);
@@ -61,6 +67,45 @@ class RealImagesCarryWatermarkTest {
                     r.threshold(), r.fullyProtected(), r.blocks(), psnr);
             assertTrue(1000L * r.fullyProtected() >= 999L * r.blocks(), name + ": " + r.fullyProtected() + " of "
                     + r.blocks() + " blocks fully protected");
+        }
+        assertTrue(carried >= 5, "only " + carried + " real images decoded");
+    }
+
+    /**
+     * The file's volume: through the adapter, or, for lossy-compressed files (which the adapter refuses to
+     * watermark by policy), the pixels pydicom decodes; null when neither can.
+     */
+    private Volume read(String name) throws Exception {
+        Path file = Tools.TEST_FILES.resolve(name);
+        try {
+            return DicomReader.read(List.of(file), DicomReader.Options.defaults()).volume();
+        } catch (DicomInputException e) {
+            if (e.kind() != DicomInputException.Kind.LOSSY) {
+                throw e;
+            }
+        }
+        Path raw = java.nio.file.Files.createTempFile("filigrane-real", ".raw");
+        try {
+            Tools.Result r = Tools.run(Tools.PYTHON, "-c", String.join("\n",
+                    "import sys, pydicom, struct",
+                    "ds = pydicom.dcmread(sys.argv[1]); a = ds.pixel_array",
+                    "open(sys.argv[2], 'wb').write(struct.pack('<3i', a.shape[0], a.shape[1],"
+                            + " int(ds.PixelRepresentation)) + a.astype('<i2').tobytes())"),
+                    file.toString(), raw.toString());
+            if (r.code() != 0) {
+                return null;
+            }
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(raw))
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            int rows = b.getInt();
+            int cols = b.getInt();
+            boolean signed = b.getInt() == 1;
+            short[] px = new short[rows * cols];
+            b.asShortBuffer().get(px);
+            return Volume.wrap(rows, cols, signed ? PixelFormat.signed(16, 16) : PixelFormat.unsigned(16, 16),
+                    new short[][] {px});
+        } finally {
+            java.nio.file.Files.deleteIfExists(raw);
         }
     }
 
@@ -115,8 +160,4 @@ class RealImagesCarryWatermarkTest {
         return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10((double) peak * peak / mse);
     }
 
-    @SuppressWarnings("unused")
-    private static Path file(String name) {
-        return Tools.TEST_FILES.resolve(name);
-    }
 }

@@ -34,8 +34,8 @@ final class SelfCheck {
         long[] bits = random.longs(64).toArray();
         int[] limits = {300, 200, 100};
         long[] offsets = {0, 300, 500};
-        reference.embedPass(a, first, 0, 0, bits, offsets, limits);
-        candidate.embedPass(b, first, 0, 0, bits, offsets, limits);
+        reference.embedPass(a, first, 0, 0, 1, bits, offsets, limits);
+        candidate.embedPass(b, first, 0, 0, 1, bits, offsets, limits);
         if (!a.sameContent(b)) {
             return "embedPass";
         }

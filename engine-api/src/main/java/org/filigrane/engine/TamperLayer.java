@@ -77,7 +77,9 @@ final class TamperLayer {
 
     /**
      * The first candidate that fully protects at least 99.95% of the (not cut-short) blocks of a few sample slices
-     * (trial embeddings of random bits after making the range headroom), else the one that protects the most.
+     * (trial embeddings of random bits after making the range headroom), else the one that protects the most. The
+     * trials carry a quarter more bits than the real codes: layer R, embedded in between, moves some errors out of
+     * the bins, and a block must still have room then.
      */
     Params choose(Volume v, TamperProfile profile) {
         int n = v.slices();
@@ -98,17 +100,18 @@ final class TamperLayer {
                 }
             }
             int[][] carried = new int[trial.slices()][2 * blocks];
-            int leading = leadingBits(p, g, n);
+            int leading = Math.min(64, leadingBits(p, g, n) * 5 / 4);
+            int others = HORIZONTAL_BITS * 5 / 4;
             // Sample slice 0 is the volume's slice 0: it carries the leading slice's longer codes.
             backend.embedBlocks(trial, 0, 1, g, leading, bits, carried);
             if (trial.slices() > 1) {
-                backend.embedBlocks(trial, 1, trial.slices(), g, HORIZONTAL_BITS,
+                backend.embedBlocks(trial, 1, trial.slices(), g, others,
                         Arrays.copyOfRange(bits, 1, bits.length), Arrays.copyOfRange(carried, 1, carried.length));
             }
             long counted = 0;
             long full = 0;
             for (int s = 0; s < trial.slices(); s++) {
-                int perBlock = s == 0 ? leading : HORIZONTAL_BITS;
+                int perBlock = s == 0 ? leading : others;
                 for (int b = 0; b < blocks; b++) {
                     if (!whole(g, b)) {
                         continue;

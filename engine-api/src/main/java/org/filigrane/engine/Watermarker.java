@@ -85,7 +85,15 @@ public final class Watermarker implements AutoCloseable {
             robust.embed(input, spec.robustId());
         }
         TamperLayer.Params tp = spec.has(Layer.TAMPER) ? tamper.choose(input, spec.profile()) : null;
-        ReversibleLayer.Room room = reversible.capacity(input, tp != null ? 1 + tp.threshold() : 1);
+        int tHeadroom = tp != null ? tp.threshold() : 0;
+        // The most R can carry: its largest threshold that the range leaves room for.
+        int threshold = 1;
+        for (int t : ReversibleLayer.THRESHOLDS) {
+            if (ReversibleLayer.rangeAllows(input.format(), t + tHeadroom)) {
+                threshold = t;
+            }
+        }
+        ReversibleLayer.Room room = reversible.capacity(input, tHeadroom, threshold);
         long overhead = ReversibleLayer.streamBits(room.mapBits(), Payload.size(spec.recipient(), "",
                 volume.slices()));
         // 64 spare bits cover the payload's length code growing with the message.
@@ -115,21 +123,84 @@ public final class Watermarker implements AutoCloseable {
         if (!spec.has(Layer.REVERSIBLE)) {
             return new EmbedResult(w, 0, 0, false, 0, 0, 0, 0, 0);
         }
-        // T's block size and bins are chosen first: R makes the range headroom they need (1 + threshold).
-        TamperLayer.Params tp = spec.has(Layer.TAMPER) ? tamper.choose(w, spec.profile()) : null;
         int flags = (spec.has(Layer.TAMPER) ? spec.profile().id() : 0) | (spec.has(Layer.ROBUST) ? FLAG_ROBUST : 0);
         byte[] macKey = key.derive(MAC_PURPOSE, spec.recipient());
         byte[] keyId = HexFormat.of().parseHex(key.keyId(spec.recipient()));
         Payload payload = Payload.create(w, spec.recipient(), spec.message(), keyId, flags, macKey);
         byte[] payloadBytes = payload.toBytes();
-        ReversibleLayer.Embedded r = reversible.embed(w, payloadBytes, tp != null ? 1 + tp.threshold() : 1, flags,
-                tp != null ? tp.blockSize() : 0, tp != null ? tp.threshold() : 0, range);
-        TamperLayer.Coverage t = tp != null ? tamper.embed(w, tp)
-                : new TamperLayer.Coverage(0, 0, 0, 0);
+        // T's block size and bins are chosen first (R makes the range headroom they need), by trial on a few
+        // slices; when R's embedding leaves T short of room after all, the next candidate is tried.
+        List<TamperLayer.Params> candidates = new ArrayList<>();
+        if (spec.has(Layer.TAMPER)) {
+            List<TamperLayer.Params> all = TamperLayer.candidates(spec.profile(), w.format());
+            if (all.isEmpty()) {
+                throw new CapacityExceededException("stored range of " + w.format() + " too narrow for layers R and T",
+                        1, 0);
+            }
+            candidates.addAll(all.subList(Math.max(0, all.indexOf(tamper.choose(w, spec.profile()))), all.size()));
+        } else {
+            candidates.add(null);
+        }
+        EmbedResult best = null;
+        for (int c = 0; c < candidates.size(); c++) {
+            TamperLayer.Params tp = candidates.get(c);
+            if (c > 0) {
+                w = fresh(volume, spec);
+                range = null;
+            }
+            EmbedResult result;
+            try {
+                result = embedOnce(volume, spec, w, range, payloadBytes, flags, tp);
+            } catch (CapacityExceededException e) {
+                if (best == null) {
+                    throw e;
+                }
+                return best;
+            }
+            if (tp == null || 1000L * result.fullyProtected() >= 999L * result.blocks()) {
+                return result;
+            }
+            if (best == null || result.fullyProtected() > best.fullyProtected()) {
+                best = result;
+            }
+        }
+        return best;
+    }
+
+    /** A copy of the input with layer D applied when asked: what R is embedded into. */
+    private Volume fresh(Volume volume, WatermarkSpec spec) {
+        Volume w = volume.copy();
+        if (spec.has(Layer.ROBUST)) {
+            robust.embed(w, spec.robustId());
+        }
+        return w;
+    }
+
+    /** R with its fewest bins that carry the stream, then T with {@code tp} (null: no T). */
+    private EmbedResult embedOnce(Volume volume, WatermarkSpec spec, Volume w, int[] range, byte[] payloadBytes,
+            int flags, TamperLayer.Params tp) throws CapacityExceededException {
+        int tHeadroom = tp != null ? tp.threshold() : 0;
+        ReversibleLayer.Embedded r;
+        // Two bins for most images, more for small or noisy ones. A failed try has changed the copy, so the next
+        // starts again from the input.
+        for (int i = 0; ; i++) {
+            try {
+                r = reversible.embed(w, payloadBytes, ReversibleLayer.THRESHOLDS[i], flags,
+                        tp != null ? tp.blockSize() : 0, tHeadroom, range);
+                break;
+            } catch (CapacityExceededException e) {
+                if (i + 1 == ReversibleLayer.THRESHOLDS.length || !ReversibleLayer.rangeAllows(volume.format(),
+                        ReversibleLayer.THRESHOLDS[i + 1] + tHeadroom)) {
+                    throw e;
+                }
+                w = fresh(volume, spec);
+                range = null;
+            }
+        }
+        TamperLayer.Coverage t = tp != null ? tamper.embed(w, tp) : new TamperLayer.Coverage(0, 0, 0, 0);
         return new EmbedResult(w, r.streamBits(), r.capacityBits(), r.header().shrink() > 0, t.blocks(),
                 t.fullyProtected(), t.unprotected(), tp != null ? tp.blockSize() : 0, tp != null ? tp.threshold() : 0);
     }
-
 
     // ---- verify ----
 

@@ -27,13 +27,15 @@ class DelegatingBackend implements Backend {
     }
 
     @Override
-    public void embedPass(Volume v, int[] firstRow, int parity, int peak, long[] bits, long[] off, int[] limit) {
-        inner.embedPass(v, firstRow, parity, peak, bits, off, limit);
+    public void embedPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[] bits, long[] off,
+            int[] limit) {
+        inner.embedPass(v, firstRow, parity, peak, threshold, bits, off, limit);
     }
 
     @Override
-    public void extractPass(Volume v, int[] firstRow, int parity, int peak, long[][] bitsOut, int[] limit) {
-        inner.extractPass(v, firstRow, parity, peak, bitsOut, limit);
+    public void extractPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[][] bitsOut,
+            int[] limit) {
+        inner.extractPass(v, firstRow, parity, peak, threshold, bitsOut, limit);
     }
 
     @Override

@@ -59,18 +59,20 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public synchronized void embedPass(Volume v, int[] firstRow, int parity, int peak, long[] bits, long[] bitOffset,
-            int[] bitLimit) {
+    public synchronized void embedPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[] bits,
+            long[] bitOffset, int[] bitLimit) {
         for (int a = 0, step = batch(v); a < v.slices(); a += step) {
-            shift.embed(v, a, Math.min(v.slices(), a + step), firstRow, parity, peak, bits, bitOffset, bitLimit);
+            shift.embed(v, a, Math.min(v.slices(), a + step), firstRow, parity, peak, threshold, bits, bitOffset,
+                    bitLimit);
         }
     }
 
     @Override
-    public synchronized void extractPass(Volume v, int[] firstRow, int parity, int peak, long[][] bitsOut,
-            int[] bitLimit) {
+    public synchronized void extractPass(Volume v, int[] firstRow, int parity, int peak, int threshold,
+            long[][] bitsOut, int[] bitLimit) {
         for (int a = 0, step = batch(v); a < v.slices(); a += step) {
-            shift.extract(v, a, Math.min(v.slices(), a + step), firstRow, parity, peak, bitsOut, bitLimit);
+            shift.extract(v, a, Math.min(v.slices(), a + step), firstRow, parity, peak, threshold, bitsOut,
+                    bitLimit);
         }
     }
 

@@ -55,13 +55,13 @@ class ChunkingTest {
             }
             Volume expected = v.copy();
             Volume actual = v.copy();
-            REFERENCE.embedPass(expected, first, 0, 1, bits, offsets, limits);
-            small.embedPass(actual, first, 0, 1, bits, offsets, limits);
+            REFERENCE.embedPass(expected, first, 0, 1, 1, bits, offsets, limits);
+            small.embedPass(actual, first, 0, 1, 1, bits, offsets, limits);
             assertTrue(expected.sameContent(actual), "embedPass");
             long[][] outExpected = new long[7][10];
             long[][] outActual = new long[7][10];
-            REFERENCE.extractPass(expected, first, 0, 1, outExpected, limits);
-            small.extractPass(actual, first, 0, 1, outActual, limits);
+            REFERENCE.extractPass(expected, first, 0, 1, 1, outExpected, limits);
+            small.extractPass(actual, first, 0, 1, 1, outActual, limits);
             assertTrue(expected.sameContent(actual), "extractPass");
             assertArrayEquals(outExpected, outActual);
             assertTrue(v.sameContent(actual), "round trip");

@@ -31,19 +31,20 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void embedPass(Volume v, int[] firstRow, int parity, int peak, long[] bits, long[] bitOffset,
-            int[] bitLimit) {
+    public void embedPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[] bits,
+            long[] bitOffset, int[] bitLimit) {
         for (int s = 0; s < v.slices(); s++) {
             RegionShifter.embed(v.slice(s), v.columns(), v.format(), firstRow[s], v.rows(), 0, v.columns(), parity,
-                    peak, 1, bits, bitOffset[s], bitLimit[s]);
+                    peak, threshold, bits, bitOffset[s], bitLimit[s]);
         }
     }
 
     @Override
-    public void extractPass(Volume v, int[] firstRow, int parity, int peak, long[][] bitsOut, int[] bitLimit) {
+    public void extractPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[][] bitsOut,
+            int[] bitLimit) {
         for (int s = 0; s < v.slices(); s++) {
             RegionShifter.extract(v.slice(s), v.columns(), v.format(), firstRow[s], v.rows(), 0, v.columns(),
-                    parity, peak, 1, bitsOut[s], 0, bitLimit[s]);
+                    parity, peak, threshold, bitsOut[s], 0, bitLimit[s]);
         }
     }
 

@@ -55,17 +55,20 @@ public interface Backend extends AutoCloseable {
     void errorHistograms(Volume volume, int[] firstRow, int parity, long[][] hist);
 
     /**
-     * Embeds pass {@code parity} of every slice with peak bins {@code peak} and {@code peak - 1}: slice s takes
-     * stream bits {@code bitOffset[s] .. bitOffset[s] + bitLimit[s] - 1} of {@code bits}, one per embeddable pixel
-     * in raster order, shifting the other pixels, and leaves every pixel after its last embedded bit unchanged.
+     * Embeds pass {@code parity} of every slice with the {@code 2 * threshold} bins {@code peak - threshold ..
+     * peak + threshold - 1} (threshold 1: bins {@code peak - 1} and {@code peak}; FORMAT.md, "expansion"): slice s
+     * takes stream bits {@code bitOffset[s] .. bitOffset[s] + bitLimit[s] - 1} of {@code bits}, one per embeddable
+     * pixel in raster order, shifting the other pixels, and leaves every pixel after its last embedded bit unchanged.
      */
-    void embedPass(Volume volume, int[] firstRow, int parity, int peak, long[] bits, long[] bitOffset, int[] bitLimit);
+    void embedPass(Volume volume, int[] firstRow, int parity, int peak, int threshold, long[] bits, long[] bitOffset,
+            int[] bitLimit);
 
     /**
      * Undoes {@link #embedPass}: for each slice s restores the pixels up to its {@code bitLimit[s]}-th embedded bit
      * and writes those bits, in order, from bit 0 of {@code bitsOut[s]}.
      */
-    void extractPass(Volume volume, int[] firstRow, int parity, int peak, long[][] bitsOut, int[] bitLimit);
+    void extractPass(Volume volume, int[] firstRow, int parity, int peak, int threshold, long[][] bitsOut,
+            int[] bitLimit);
 
     // ---- layer T: per-block codes embedded inside each block, column sums through the stack ----
 

@@ -31,17 +31,20 @@ final class SliceBySliceReference implements Backend {
     }
 
     @Override
-    public void embedPass(Volume v, int[] firstRow, int parity, int peak, long[] bits, long[] offsets, int[] limits) {
+    public void embedPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[] bits,
+            long[] offsets, int[] limits) {
         for (int s = 0; s < v.slices(); s++) {
-            reference.embedPass(v.withSlices(s), new int[] {firstRow[s]}, parity, peak, bits,
+            reference.embedPass(v.withSlices(s), new int[] {firstRow[s]}, parity, peak, threshold, bits,
                     new long[] {offsets[s]}, new int[] {limits[s]});
         }
     }
 
     @Override
-    public void extractPass(Volume v, int[] firstRow, int parity, int peak, long[][] bitsOut, int[] limits) {
+    public void extractPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[][] bitsOut,
+            int[] limits) {
         for (int s = 0; s < v.slices(); s++) {
-            reference.extractPass(v.withSlices(s), new int[] {firstRow[s]}, parity, peak, new long[][] {bitsOut[s]},
+            reference.extractPass(v.withSlices(s), new int[] {firstRow[s]}, parity, peak, threshold,
+                    new long[][] {bitsOut[s]},
                     new int[] {limits[s]});
         }
     }
