@@ -77,9 +77,8 @@ final class TamperLayer {
 
     /**
      * The first candidate that fully protects at least 99.95% of the (not cut-short) blocks of a few sample slices
-     * (trial embeddings of random bits after making the range headroom), else the one that protects the most. The
-     * trials carry a quarter more bits than the real codes: layer R, embedded in between, moves some errors out of
-     * the bins, and a block must still have room then.
+     * (trial embeddings of random bits after making the range headroom), else the one that protects the most.
+     * Layer R, embedded in between, can still leave a block short: the embedder then tries the next candidate.
      */
     Params choose(Volume v, TamperProfile profile) {
         int n = v.slices();
@@ -100,8 +99,8 @@ final class TamperLayer {
                 }
             }
             int[][] carried = new int[trial.slices()][2 * blocks];
-            int leading = Math.min(64, leadingBits(p, g, n) * 5 / 4);
-            int others = HORIZONTAL_BITS * 5 / 4;
+            int leading = leadingBits(p, g, n);
+            int others = HORIZONTAL_BITS;
             // Sample slice 0 is the volume's slice 0: it carries the leading slice's longer codes.
             backend.embedBlocks(trial, 0, 1, g, leading, bits, carried);
             if (trial.slices() > 1) {

@@ -116,8 +116,10 @@ public abstract class PipelinePropertiesTest {
         for (PixelFormat f : List.of(PixelFormat.unsigned(16, 12), PixelFormat.unsigned(8, 8),
                 PixelFormat.unsigned(16, 10))) {
             Volume v = Phantom.generate(BASE_SEED + f.bitsStored(), 10, 96, 112, f);
-            Volume marked = wm.embed(v, WatermarkSpec.reversible("radiology", "tamper trials")).volume();
-            BlockGridCheck grid = new BlockGridCheck(TamperProfile.DEFAULT.blockSize());
+            EmbedResult embedded = wm.embed(v, WatermarkSpec.reversible("radiology", "tamper trials"));
+            Volume marked = embedded.volume();
+            // The block size is the volume's: 16 where 16x16 blocks have room, else 32.
+            BlockGridCheck grid = new BlockGridCheck(embedded.blockSize());
             SplittableRandom r = new SplittableRandom(BASE_SEED ^ f.hashCode());
             for (int t = 0; t < 170; t++, trials++) {
                 int slice = r.nextInt(v.slices());
@@ -291,7 +293,8 @@ public abstract class PipelinePropertiesTest {
             // 144 is a multiple of both block sizes: thin edge blocks may lack room for their column code, and a
             // column that cannot be checked sends the screen down the slow path.
             Volume v = Phantom.generate(BASE_SEED, 9, 144, 144, PixelFormat.unsigned(16, 12));
-            Volume marked = wm.embed(v, WatermarkSpec.reversible("pacs", "screen").withProfile(profile)).volume();
+            EmbedResult embedded = wm.embed(v, WatermarkSpec.reversible("pacs", "screen").withProfile(profile));
+            Volume marked = embedded.volume();
             IntegrityReport clean = wm.checkIntegrity(marked);
             assertTrue(clean.watermarked() && clean.intact(), profile + ": " + clean);
             // PAPER's leading blocks carry 48 bits and often lack room for all four column codes.
@@ -301,7 +304,7 @@ public abstract class PipelinePropertiesTest {
             tampered.set(5, 50, 60, tampered.get(5, 50, 60) + 1);
             IntegrityReport report = wm.checkIntegrity(tampered);
             assertTrue(report.watermarked() && !report.intact(), profile + ": " + report);
-            int size = profile.blockSize();
+            int size = embedded.blockSize();
             assertEquals(List.of(5), report.cells().stream().map(TamperedCell::slice).toList(), report.toString());
             assertEquals(50 / size, report.cells().get(0).blockRow());
             assertEquals(60 / size, report.cells().get(0).blockColumn());
