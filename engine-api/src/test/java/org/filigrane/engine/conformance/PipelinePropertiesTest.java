@@ -220,6 +220,30 @@ public abstract class PipelinePropertiesTest {
     }
 
     @Test
+    void paperProfileNamesOnlyTheChangedSlice() throws Exception {
+        // Issue 9: with PAPER, a +1 in one slice also reported the next, untouched slice as altered.
+        Watermarker wm = watermarker(KEY);
+        Volume v = NoisyVolumes.knee12(BASE_SEED + 5, 4, 90, 108);
+        EmbedResult result = wm.embed(v, WatermarkSpec.reversible("radiology", "paper").withProfile(
+                TamperProfile.PAPER));
+        Volume marked = result.volume();
+        SplittableRandom r = new SplittableRandom(BASE_SEED + 5);
+        for (int t = 0; t < 40; t++) {
+            int slice = r.nextInt(v.slices());
+            int row = r.nextInt(v.rows());
+            int col = r.nextInt(v.columns());
+            Volume tampered = marked.copy();
+            tampered.set(slice, row, col, marked.get(slice, row, col) + (t % 2 == 0 ? 1 : -1));
+            VerificationReport report = wm.verify(tampered);
+            String what = "PAPER trial " + t + ": slice " + slice + " (" + row + "," + col + "): " + report.detail();
+            assertEquals(Status.TAMPERED, report.status(), what);
+            assertEquals(1, report.tamperedCells().size(), what);
+            assertTrue(new BlockGridCheck(18).contains(report.tamperedCells().get(0), slice, row, col), what);
+            assertTrue(List.of(slice).containsAll(report.alteredSlices()), what);
+        }
+    }
+
+    @Test
     void sliceAttacksAreNamedExactly() throws Exception {
         Watermarker wm = watermarker(KEY);
         for (Volume v : List.of(NoisyVolumes.ct16(BASE_SEED + 1, 8, 96, 96),
