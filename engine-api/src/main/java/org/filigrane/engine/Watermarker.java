@@ -389,12 +389,23 @@ public final class Watermarker implements AutoCloseable {
         for (TamperLayer.Params p : tries) {
             Volume w = volume.copy();
             TamperLayer.Check check = p != null ? tamper.verifyAndRestore(volume, w, p) : null;
-            int[] order = check != null ? embeddedOrder(check.origin()) : null;
-            Volume layerR = order != null ? w.withSlices(order) : w;
-            ReversibleLayer.Header header = ReversibleLayer.readHeader(layerR);
-            if (header != null && (header.flags() & 3) == (p == null ? 0 : p.profile().id())
-                    && (p == null || (header.tBlock() == p.blockSize() && header.tThreshold() == p.threshold()))) {
-                return new Found(w, layerR, p != null ? p.profile() : null, check, header);
+            List<int[]> orders = check != null ? embeddedOrders(check.origin()) : List.of();
+            Found first = null;
+            for (int[] order : orders.isEmpty() ? java.util.Collections.<int[]>singletonList(null) : orders) {
+                Volume layerR = order != null ? w.withSlices(order) : w;
+                ReversibleLayer.Header header = ReversibleLayer.readHeader(layerR);
+                if (header == null || (header.flags() & 3) != (p == null ? 0 : p.profile().id())
+                        || (p != null && (header.tBlock() != p.blockSize() || header.tThreshold() != p.threshold()))) {
+                    continue;
+                }
+                Found f = new Found(w, layerR, p != null ? p.profile() : null, check, header);
+                if (orders.size() <= 1 || signedStream(f)) {
+                    return f;
+                }
+                first = first != null ? first : f;
+            }
+            if (first != null) {
+                return first;
             }
             if (check != null && 2L * check.validBlocks() > check.totalBlocks()
                     && (bestT == null || check.validBlocks() > bestT.check.validBlocks())) {
@@ -404,24 +415,61 @@ public final class Watermarker implements AutoCloseable {
         return bestT;
     }
 
-    /** Received slice indices sorted by the index T's blocks name, when those are distinct and out of order. */
-    private static int[] embeddedOrder(int[] origin) {
-        Integer[] order = new Integer[origin.length];
+    /** True when layer R decodes, on a copy, to a payload a trusted issuer signed. */
+    private boolean signedStream(Found f) {
+        try {
+            return signedByTrusted(Payload.parse(reversible.decode(f.layerR.copy(), f.header).payload()));
+        } catch (MalformedWatermarkException e) {
+            return false;
+        }
+    }
+
+    /** At most this many ways to choose among slices that name the same index. */
+    private static final int MAX_ORDERS = 16;
+
+    /**
+     * The orders in which layer R may have been embedded, from the index each received slice's T blocks name: empty
+     * when they name the received order (or some name nothing); one order when the indices are distinct but moved;
+     * several when slices name the same index (a duplicate, or a slice inserted from another volume), one for each
+     * choice of which of them to keep, so that the one whose stream is signed can be found.
+     */
+    private static List<int[]> embeddedOrders(int[] origin) {
+        java.util.TreeMap<Integer, List<Integer>> byIndex = new java.util.TreeMap<>();
         for (int i = 0; i < origin.length; i++) {
             if (origin[i] < 0) {
-                return null;
+                return List.of();
             }
-            order[i] = i;
+            byIndex.computeIfAbsent(origin[i], k -> new ArrayList<>()).add(i);
         }
-        java.util.Arrays.sort(order, (a, b) -> Integer.compare(origin[a], origin[b]));
-        boolean moved = false;
-        for (int i = 0; i < order.length; i++) {
-            if (i > 0 && origin[order[i]] == origin[order[i - 1]]) {
-                return null;
+        List<List<Integer>> groups = new ArrayList<>(byIndex.values());
+        long combinations = 1;
+        for (List<Integer> g : groups) {
+            combinations *= g.size();
+            if (combinations > MAX_ORDERS) {
+                return List.of();
             }
-            moved |= order[i] != i;
         }
-        return moved ? java.util.Arrays.stream(order).mapToInt(Integer::intValue).toArray() : null;
+        if (combinations == 1 && groups.size() == origin.length) {
+            boolean moved = false;
+            for (int i = 0; i < groups.size(); i++) {
+                moved |= groups.get(i).get(0) != i;
+            }
+            if (!moved) {
+                return List.of();
+            }
+        }
+        List<int[]> orders = new ArrayList<>();
+        for (long c = 0; c < combinations; c++) {
+            int[] order = new int[groups.size()];
+            long rest = c;
+            for (int i = 0; i < order.length; i++) {
+                List<Integer> g = groups.get(i);
+                order[i] = g.get((int) (rest % g.size()));
+                rest /= g.size();
+            }
+            orders.add(order);
+        }
+        return orders;
     }
 
     private static void check(Volume volume, WatermarkSpec spec) {

@@ -59,12 +59,19 @@ class SelfCheckTest {
             }, x)[0];
             short[][] inverse = (short[][]) SelfCheck.KERNELS.get("dctAddInverse").run(ref, x)[0];
             assertTrue(!Arrays.deepEquals(input, inverse), f + ": dctAddInverse changed nothing");
-            Object[] embedded = SelfCheck.KERNELS.get("embedPass").run(ref, x);
-            Object[] extracted = SelfCheck.KERNELS.get("extractPass").run(ref, x);
-            short[][] restored = (short[][]) extracted[1];
-            assertTrue(!Arrays.deepEquals((short[][]) embedded[0], restored), f + ": embedPass changed nothing");
-            long[][][] bits = (long[][][]) extracted[0];
-            assertTrue(Arrays.stream(bits[0][0]).anyMatch(w -> w != 0), f + ": no bit extracted from slice 0");
+            // One result per R bin threshold probed; each must embed, extract and restore.
+            Object[] embeddedAll = SelfCheck.KERNELS.get("embedPass").run(ref, x);
+            Object[] extractedAll = SelfCheck.KERNELS.get("extractPass").run(ref, x);
+            short[][] restored = null;
+            for (int t = 0; t < embeddedAll.length; t++) {
+                Object[] extracted = (Object[]) extractedAll[t];
+                short[][] back = (short[][]) extracted[1];
+                assertTrue(!Arrays.deepEquals((short[][]) embeddedAll[t], back), f + ": embedPass changed nothing");
+                long[][][] bits = (long[][][]) extracted[0];
+                assertTrue(Arrays.stream(bits[0][0]).anyMatch(w -> w != 0), f + ": no bit extracted from slice 0");
+                assertTrue(restored == null || Arrays.deepEquals(restored, back), f + ": thresholds restore alike");
+                restored = back;
+            }
             Object[] blocks = SelfCheck.KERNELS.get("embedBlocks").run(ref, x);
             Object[] unblocked = SelfCheck.KERNELS.get("extractBlocks").run(ref, x);
             assertTrue(!Arrays.deepEquals((short[][]) blocks[1], (short[][]) unblocked[1]),
