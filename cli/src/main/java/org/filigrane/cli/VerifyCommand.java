@@ -31,8 +31,19 @@ final class VerifyCommand extends CommandBase {
             + "Filigrane header lists layer D)")
     boolean robust;
 
+    @Option(names = "--quick", description = "layer T's integrity screen only (CRCs of every block and of every "
+            + "column through the stack; no key, no signature check): INTACT or TAMPERED (where)")
+    boolean quick;
+
     @Override
     Integer execute() throws Exception {
+        if (quick) {
+            finishInterruptedRun(in, null);
+            DicomSeries s = read(in, true);
+            // The screen reads layer T's CRCs only: no key is used, so none is asked for.
+            TrustedIssuers none = TrustedIssuers.of(IssuerKey.of(new byte[IssuerKey.MIN_BYTES]).publicKey());
+            return quick(openVerifier(none, trust.keys.backend).checkIntegrity(s.volume()), s);
+        }
         TrustedIssuers trusted = trust.trusted(err());
         IssuerKey key = trust.privateKeyIfGiven(err());
         finishInterruptedRun(in, null);
@@ -79,6 +90,38 @@ final class VerifyCommand extends CommandBase {
                 out().println(d.found() ? "  layer D: recipient ID " + Long.toUnsignedString(d.id()) + " ("
                         + d.slicesDecoded() + " of " + d.slicesTried() + " slices, " + d.orientation() + ")"
                         : "  layer D: no recipient ID found (" + d.slicesTried() + " slices tried)");
+            }
+        }
+        return code;
+    }
+
+    private int quick(org.filigrane.engine.IntegrityReport r, DicomSeries s) {
+        int code = !r.watermarked() ? ExitCode.NOT_WATERMARKED : r.intact() ? ExitCode.OK : ExitCode.TAMPERED;
+        String verdict = !r.watermarked() ? "NOT_WATERMARKED" : r.intact() ? "INTACT" : "TAMPERED";
+        if (json) {
+            Map<String, Object> m = Json.object();
+            m.put("status", verdict);
+            m.put("exitCode", code);
+            m.put("fastPath", r.fastPath());
+            m.put("failedColumns", r.failedColumns());
+            List<Object> cells = new ArrayList<>();
+            for (TamperedCell c : r.cells()) {
+                Map<String, Object> cm = Json.object();
+                cm.put("slice", c.slice());
+                cm.put("file", fileOf(s, c.slice()));
+                cm.put("top", c.top());
+                cm.put("left", c.left());
+                cm.put("height", c.height());
+                cm.put("width", c.width());
+                cells.add(cm);
+            }
+            m.put("tamperedCells", cells);
+            out().println(Json.write(m));
+        } else {
+            out().println(verdict + " (quick screen" + (r.fastPath() ? ", one pass" : ", every block opened")
+                    + (r.failedColumns() > 0 ? ", " + r.failedColumns() + " column code(s) failed" : "") + ")");
+            for (TamperedCell c : r.cells()) {
+                out().println("  " + fileOf(s, c.slice()) + ": " + c);
             }
         }
         return code;

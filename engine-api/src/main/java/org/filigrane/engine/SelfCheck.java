@@ -34,6 +34,8 @@ final class SelfCheck {
     private static final long SEED = 20261130L;
     private static final int[] FIRST_ROW = {2, 0, 0};
     private static final Backend REFERENCE = new ReferenceBackend();
+    /** Layer R's bin thresholds probed: two bins, and four (the narrow fixture keeps two values of headroom). */
+    private static final int[] THRESHOLDS = {1, 2};
 
     /** Every SPI kernel, by name. */
     static final Map<String, Probe> KERNELS = kernels();
@@ -100,19 +102,29 @@ final class SelfCheck {
             return new Object[] {h};
         });
         k.put("embedPass", (b, x) -> {
-            Volume v = x.narrow();
-            for (int parity = 0; parity < 2; parity++) {
-                b.embedPass(v, FIRST_ROW, parity, x.peak[parity], x.bits, x.offsets[parity], x.limits[parity]);
+            Object[] out = new Object[THRESHOLDS.length];
+            for (int t = 0; t < THRESHOLDS.length; t++) {
+                Volume v = x.narrow();
+                for (int parity = 0; parity < 2; parity++) {
+                    b.embedPass(v, FIRST_ROW, parity, x.peak[parity], THRESHOLDS[t], x.bits, x.offsets[parity],
+                            x.limits[parity]);
+                }
+                out[t] = samples(v);
             }
-            return new Object[] {samples(v)};
+            return out;
         });
         k.put("extractPass", (b, x) -> {
-            Volume v = x.passMarked();
-            long[][][] out = new long[2][SLICES][x.bits.length];
-            for (int parity = 1; parity >= 0; parity--) {
-                b.extractPass(v, FIRST_ROW, parity, x.peak[parity], out[parity], x.limits[parity]);
+            Object[] result = new Object[THRESHOLDS.length];
+            for (int t = 0; t < THRESHOLDS.length; t++) {
+                Volume v = x.passMarked(t);
+                long[][][] out = new long[2][SLICES][x.bits.length];
+                for (int parity = 1; parity >= 0; parity--) {
+                    b.extractPass(v, FIRST_ROW, parity, x.peak[parity], THRESHOLDS[t], out[parity],
+                            x.limits[parity]);
+                }
+                result[t] = new Object[] {out, samples(v)};
             }
-            return new Object[] {out, samples(v)};
+            return result;
         });
         k.put("blockCodes", (b, x) -> {
             int[][][] codes = new int[x.grids.size()][SLICES][];
@@ -123,14 +135,17 @@ final class SelfCheck {
             }
             return new Object[] {codes};
         });
-        k.put("columnSums", (b, x) -> {
-            long[][][] sums = new long[x.grids.size()][][];
-            for (int g = 0; g < sums.length; g++) {
+        k.put("columnCodes", (b, x) -> {
+            int[][] state = new int[x.grids.size()][];
+            for (int g = 0; g < state.length; g++) {
                 BlockGrid grid = x.grids.get(g);
-                sums[g] = new long[SLICES - 1][grid.columnCount()];
-                b.columnSums(x.wide(), 1, SLICES, grid, sums[g]);
+                state[g] = new int[grid.columnCount()];
+                Arrays.fill(state[g], 0xFFFF);
+                // Two calls: the register must carry over from one call to the next.
+                b.columnCodes(x.wide(), 1, 2, grid, state[g]);
+                b.columnCodes(x.wide(), 2, SLICES, grid, state[g]);
             }
-            return new Object[] {sums};
+            return new Object[] {state};
         });
         k.put("embedBlocks", (b, x) -> {
             Object[] out = new Object[2 * x.grids.size()];
@@ -149,7 +164,8 @@ final class SelfCheck {
                 long[][] lead = new long[1][grid.blockCount()];
                 long[][] rest = new long[SLICES - 1][grid.blockCount()];
                 int[][] carried = new int[SLICES][2 * grid.blockCount()];
-                b.extractBlocks(v, 0, 1, grid, TamperLayer.leadingBits(grid, SLICES), lead, new int[][] {carried[0]});
+                b.extractBlocks(v, 0, 1, grid, TamperLayer.leadingBits(x.params.get(g), grid, SLICES), lead,
+                        new int[][] {carried[0]});
                 b.extractBlocks(v, 1, SLICES, grid, 16, rest, Arrays.copyOfRange(carried, 1, SLICES));
                 out[2 * g] = new Object[] {lead, rest, carried};
                 out[2 * g + 1] = samples(v);
@@ -193,11 +209,13 @@ final class SelfCheck {
         private final int[] peak = new int[2];
         private final long[][] offsets = new long[2][SLICES];
         private final int[][] limits = new int[2][SLICES];
-        private final List<BlockGrid> grids = List.of(TamperProfile.DEFAULT.grid(ROWS, COLUMNS),
-                TamperProfile.PAPER.grid(ROWS, COLUMNS));
+        /** T's parameters probed: format 1's grids, and a large block with several bins. */
+        private final List<TamperLayer.Params> params = List.of(new TamperLayer.Params(TamperProfile.DEFAULT, 16, 1),
+                new TamperLayer.Params(TamperProfile.PAPER, 18, 1), new TamperLayer.Params(TamperProfile.DEFAULT, 32, 2));
+        private final List<BlockGrid> grids = params.stream().map(p -> p.grid(ROWS, COLUMNS)).toList();
         private final long[][][] blockBits;
         private final int[] delta;
-        private final Volume passMarked;
+        private final List<Volume> passMarked = new ArrayList<>();
         private final List<Volume> blockMarked = new ArrayList<>();
         /** The reference's outputs, by kernel. */
         private final Map<String, Object[]> expected = new LinkedHashMap<>();
@@ -231,10 +249,10 @@ final class SelfCheck {
             bits = r.longs(SLICES * ROWS * COLUMNS / 64 + 2).toArray();
             // Layer R as the engine runs it: pass 0, then pass 1 on pass 0's output, each at the peak the reference
             // finds, with slice limits at, below and far below capacity.
-            passMarked = narrow();
+            Volume marked = narrow();
             for (int parity = 0; parity < 2; parity++) {
                 long[][] h = new long[SLICES][Backend.HIST_BINS];
-                REFERENCE.errorHistograms(passMarked, FIRST_ROW, parity, h);
+                REFERENCE.errorHistograms(marked, FIRST_ROW, parity, h);
                 int best = 0;
                 for (int p = -126; p <= 126; p++) {
                     if (pair(h[0], p) > pair(h[0], best)) {
@@ -253,13 +271,22 @@ final class SelfCheck {
                     offsets[parity][s] = at;
                     at += limits[parity][s];
                 }
-                REFERENCE.embedPass(passMarked, FIRST_ROW, parity, peak[parity], bits, offsets[parity],
+                REFERENCE.embedPass(marked, FIRST_ROW, parity, peak[parity], THRESHOLDS[0], bits, offsets[parity],
                         limits[parity]);
+            }
+            passMarked.add(marked);
+            for (int t = 1; t < THRESHOLDS.length; t++) {
+                Volume v = narrow();
+                for (int parity = 0; parity < 2; parity++) {
+                    REFERENCE.embedPass(v, FIRST_ROW, parity, peak[parity], THRESHOLDS[t], bits, offsets[parity],
+                            limits[parity]);
+                }
+                passMarked.add(v);
             }
             blockBits = new long[grids.size()][SLICES][];
             for (int g = 0; g < grids.size(); g++) {
                 // Only the bits each block carries: 16 on slices 1.., the leading code on slice 0.
-                int leading = TamperLayer.leadingBits(grids.get(g), SLICES);
+                int leading = TamperLayer.leadingBits(params.get(g), grids.get(g), SLICES);
                 for (int s = 0; s < SLICES; s++) {
                     long mask = -1L >>> (64 - (s == 0 ? leading : 16));
                     blockBits[g][s] = r.longs(grids.get(g).blockCount()).map(w -> w & mask).toArray();
@@ -290,8 +317,8 @@ final class SelfCheck {
             return narrow.copy();
         }
 
-        Volume passMarked() {
-            return passMarked.copy();
+        Volume passMarked(int threshold) {
+            return passMarked.get(threshold).copy();
         }
 
         Volume blockMarked(int grid) {
@@ -307,7 +334,7 @@ final class SelfCheck {
                 rest[s - 1] = blockBits[g][s].clone();
             }
             b.embedBlocks(v, 1, SLICES, grid, 16, rest, Arrays.copyOfRange(carried, 1, SLICES));
-            b.embedBlocks(v, 0, 1, grid, TamperLayer.leadingBits(grid, SLICES), new long[][] {blockBits[g][0]
+            b.embedBlocks(v, 0, 1, grid, TamperLayer.leadingBits(params.get(g), grid, SLICES), new long[][] {blockBits[g][0]
                     .clone()}, new int[][] {carried[0]});
             return carried;
         }

@@ -3,7 +3,6 @@ package org.filigrane.engine;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.filigrane.engine.spi.Backend;
-import org.filigrane.engine.spi.Checksums;
 
 /**
  * What an attacker holding only public keys can do with the layers, which carry no secret: peel layer T, decode
@@ -19,29 +18,35 @@ public final class Forger {
         this.backend = backend;
     }
 
-    /** A watermarked volume taken apart: R's input (the pre-R pixels), R's header fields, the payload bytes. */
-    public record Peeled(Volume original, TamperProfile profile, int shrink, int flags, byte[] payload) {
+    /** A watermarked volume taken apart: R's input (the pre-R pixels), R's header, T's parameters, the payload. */
+    public record Peeled(Volume original, TamperLayer.Params params, int threshold, int flags, byte[] payload) {
+        /** The layer flags the payload signs (T's profile, layer D). */
+        public int layerFlags() {
+            return flags & 7;
+        }
     }
 
-    /** Peels T (with the profile R's header names) and R. */
+    /** Peels T (with the parameters found by trial and confirmed by R's header) and R. */
     public Peeled peel(Volume marked) {
-        for (TamperProfile p : TamperProfile.values()) {
+        TamperLayer t = new TamperLayer(backend);
+        for (TamperLayer.Params p : t.discover(marked)) {
             Volume w = marked.copy();
-            new TamperLayer(backend).verifyAndRestore(w, p);
+            t.verifyAndRestore(marked, w, p);
             ReversibleLayer.Header h = ReversibleLayer.readHeader(w);
-            if (h != null && (h.flags() & 3) == p.id()) {
+            if (h != null && (h.flags() & 3) == p.profile().id() && h.tBlock() == p.blockSize()
+                    && h.tThreshold() == p.threshold()) {
                 byte[] payload = new ReversibleLayer(backend).decode(w, h).payload();
-                return new Peeled(w, p, h.shrink(), h.flags(), payload);
+                return new Peeled(w, p, h.threshold(), h.flags(), payload);
             }
         }
         throw new IllegalArgumentException("no R+T watermark to peel");
     }
 
-    /** Embeds {@code payload} with R (shrink 2, the given header flags) and then T into a copy of {@code original}. */
-    public Volume embed(Volume original, byte[] payload, int flags, TamperProfile profile) throws Exception {
+    /** Embeds {@code payload} with R (the given layer flags) and then T with {@code params} into a copy. */
+    public Volume embed(Volume original, byte[] payload, int layerFlags, TamperLayer.Params params) throws Exception {
         Volume w = original.copy();
-        new ReversibleLayer(backend).embed(w, payload, 2, flags, null);
-        new TamperLayer(backend).embed(w, profile);
+        new ReversibleLayer(backend).embed(w, payload, 1, layerFlags, params.blockSize(), params.threshold(), null);
+        new TamperLayer(backend).embed(w, params);
         return w;
     }
 
@@ -83,48 +88,34 @@ public final class Forger {
     }
 
     /**
-     * Rewrites R's header of a volume peeled of T (not R): flags set to {@code flags}, with a valid CRC (the CRC is
-     * public), as someone would who wants the header to claim another T profile or layer D.
+     * Rewrites R's header of a volume peeled of T (not R): layer flags set to {@code layerFlags}, with a valid CRC
+     * (the CRC is public), as someone would who wants the header to claim another T profile or layer D.
      */
-    public static void rewriteHeaderFlags(Volume peeledOfT, int flags) {
+    public static void rewriteHeaderFlags(Volume peeledOfT, int layerFlags) {
         ReversibleLayer.Header h = ReversibleLayer.readHeader(peeledOfT);
-        BitWriter bits = new BitWriter();
-        bits.bits(ReversibleLayer.MAGIC, 16);
-        bits.bits(ReversibleLayer.VERSION, 8);
-        bits.bits(h.shrink() | (flags << 2), 8);
-        bits.bits(h.peak0(), 16);
-        bits.bits(h.peak1(), 16);
-        bits.bits(h.bits0(), 32);
-        bits.bits(h.bits1(), 32);
-        int crc = Checksums.CRC16_INIT;
-        long[] words = bits.words();
-        for (int i = 0; i < 16; i++) {
-            crc = Checksums.crc16(crc, (int) (words[i / 8] >>> (8 * (i % 8))));
-        }
-        bits.bits(crc, 16);
-        BitReader r = new BitReader(bits.words(), ReversibleLayer.HEADER_BITS);
-        int perSlice = peeledOfT.rows() * peeledOfT.columns();
-        PixelFormat f = peeledOfT.format();
-        for (int i = 0; i < ReversibleLayer.HEADER_BITS; i++) {
-            short[] px = peeledOfT.slice(i / perSlice);
-            px[i % perSlice] = f.store((f.value(px[i % perSlice]) & ~1) | r.bit());
-        }
+        ReversibleLayer.writeHeader(peeledOfT, new ReversibleLayer.Header((h.flags() & ~7) | layerFlags,
+                h.threshold(), h.tBlock(), h.tThreshold(), h.peak0(), h.peak1(), h.bits0(), h.bits1()));
         if (ReversibleLayer.readHeader(peeledOfT) == null) {
             throw new IllegalStateException("rewritten header does not parse");
         }
     }
 
     /** Peels T only, giving the volume with R's header readable. */
-    public Volume peelT(Volume marked, TamperProfile profile) {
+    public Volume peelT(Volume marked, TamperLayer.Params params) {
         Volume w = marked.copy();
-        new TamperLayer(backend).verifyAndRestore(w, profile);
+        new TamperLayer(backend).verifyAndRestore(marked, w, params);
         return w;
     }
 
     /** Embeds T again on a volume R-marked already. */
-    public Volume embedT(Volume rMarked, TamperProfile profile) {
+    public Volume embedT(Volume rMarked, TamperLayer.Params params) {
         Volume w = rMarked.copy();
-        new TamperLayer(backend).embed(w, profile);
+        new TamperLayer(backend).embed(w, params);
         return w;
+    }
+
+    /** Embeds T again with {@code profile} at the block size and bins of {@code like}. */
+    public Volume embedT(Volume rMarked, TamperProfile profile, Peeled like) {
+        return embedT(rMarked, new TamperLayer.Params(profile, like.params().blockSize(), like.params().threshold()));
     }
 }

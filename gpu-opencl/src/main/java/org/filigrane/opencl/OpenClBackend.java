@@ -76,12 +76,13 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public synchronized void embedPass(Volume v, int[] firstRow, int parity, int peak, long[] bits, long[] bitOffset,
-            int[] bitLimit) {
+    public synchronized void embedPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[] bits,
+            long[] bitOffset, int[] bitLimit) {
         open();
         try {
             for (int a = 0, step = batch(v); a < v.slices(); a += step) {
-                shift.embed(v, a, Math.min(v.slices(), a + step), firstRow, parity, peak, bits, bitOffset, bitLimit);
+                shift.embed(v, a, Math.min(v.slices(), a + step), firstRow, parity, peak, threshold, bits, bitOffset,
+                        bitLimit);
             }
         } finally {
             JvmSignals.restore();
@@ -89,12 +90,13 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public synchronized void extractPass(Volume v, int[] firstRow, int parity, int peak, long[][] bitsOut,
-            int[] bitLimit) {
+    public synchronized void extractPass(Volume v, int[] firstRow, int parity, int peak, int threshold,
+            long[][] bitsOut, int[] bitLimit) {
         open();
         try {
             for (int a = 0, step = batch(v); a < v.slices(); a += step) {
-                shift.extract(v, a, Math.min(v.slices(), a + step), firstRow, parity, peak, bitsOut, bitLimit);
+                shift.extract(v, a, Math.min(v.slices(), a + step), firstRow, parity, peak, threshold, bitsOut,
+                        bitLimit);
             }
         } finally {
             JvmSignals.restore();
@@ -114,11 +116,11 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public synchronized void columnSums(Volume v, int from, int to, BlockGrid grid, long[][] sums) {
+    public synchronized void columnCodes(Volume v, int from, int to, BlockGrid grid, int[] state) {
         open();
         try {
             for (int a = from, step = batch(v); a < to; a += step) {
-                blocks.columnSums(v, a, Math.min(to, a + step), from, grid, sums);
+                blocks.columnCodes(v, a, Math.min(to, a + step), grid, state);
             }
         } finally {
             JvmSignals.restore();

@@ -99,7 +99,7 @@ public abstract class AdversarialTest {
         byte[] own = Forger.signedBy(ATTACKER, peeled.original(), "hospital-c", "forged by someone else",
                 peeled.flags());
         VerificationReport r = rejected("re-signed with the attacker's key",
-                forger.embed(peeled.original(), own, peeled.flags(), peeled.profile()));
+                forger.embed(peeled.original(), own, peeled.layerFlags(), peeled.params()));
         assertEquals(Status.NOT_AUTHENTIC, r.status(), r.detail());
         assertEquals(ATTACKER.keyId(), r.keyId());
         assertTrue(r.detail().contains(ATTACKER.keyId()), r.detail());
@@ -111,7 +111,7 @@ public abstract class AdversarialTest {
         byte[] claimed = Forger.resignedAs(Forger.withText(peeled.payload(), "hospital-c", "forged"),
                 ISSUER.keyId(), ATTACKER);
         VerificationReport r = rejected("attacker's signature under the issuer's key id",
-                forger.embed(peeled.original(), claimed, peeled.flags(), peeled.profile()));
+                forger.embed(peeled.original(), claimed, peeled.layerFlags(), peeled.params()));
         assertEquals(Status.NOT_AUTHENTIC, r.status(), r.detail());
         assertEquals(ISSUER.keyId(), r.keyId());
     }
@@ -122,7 +122,7 @@ public abstract class AdversarialTest {
                 new String[] {"hospital-b ", null})) {
             byte[] edited = Forger.withText(peeled.payload(), edit[0], edit[1]);
             VerificationReport r = rejected("payload edited to recipient " + edit[0] + ", message " + edit[1],
-                    forger.embed(peeled.original(), edited, peeled.flags(), peeled.profile()));
+                    forger.embed(peeled.original(), edited, peeled.layerFlags(), peeled.params()));
             assertEquals(Status.NOT_AUTHENTIC, r.status(), r.detail());
         }
     }
@@ -142,7 +142,7 @@ public abstract class AdversarialTest {
             edited[i] ^= (byte) (1 << (i % 8));
             Volume forged;
             try {
-                forged = forger.embed(peeled.original(), edited, peeled.flags(), peeled.profile());
+                forged = forger.embed(peeled.original(), edited, peeled.layerFlags(), peeled.params());
             } catch (Exception e) {
                 refusedToEmbed++;
                 continue;
@@ -177,11 +177,12 @@ public abstract class AdversarialTest {
     @Test
     void headerFlagsRewrittenWithAValidCrcAreDetected() {
         // D claimed although never applied, and T's profile bits cleared: the signed payload says otherwise.
-        for (int flags : new int[] {peeled.flags() | 4, peeled.flags() & ~3 | 2}) {
-            Volume w = forger.peelT(marked, peeled.profile());
+        for (int flags : new int[] {peeled.layerFlags() | 4, peeled.layerFlags() & ~3 | 2}) {
+            Volume w = forger.peelT(marked, peeled.params());
             Forger.rewriteHeaderFlags(w, flags);
+            // T re-embedded with the profile the flags now claim (same block size and bins).
             TamperProfile t = (flags & 3) == 1 ? TamperProfile.DEFAULT : (flags & 3) == 2 ? TamperProfile.PAPER : null;
-            Volume forged = t != null ? forger.embedT(w, t) : w;
+            Volume forged = t != null ? forger.embedT(w, t, peeled) : w;
             VerificationReport r = rejected("R's header flags rewritten to " + flags + " (valid CRC), T re-embedded",
                     forged);
             assertEquals(Status.TAMPERED, r.status(), r.detail());
@@ -194,7 +195,7 @@ public abstract class AdversarialTest {
     void aWatermarkCopiedOntoOtherPixelsIsDetectedAndEverySliceNamed() throws Exception {
         Volume other = Phantom.generate(77L, SLICES, ROWS, COLUMNS, F);
         VerificationReport r = rejected("layer R+T stream of one volume embedded into another",
-                forger.embed(other, peeled.payload(), peeled.flags(), peeled.profile()));
+                forger.embed(other, peeled.payload(), peeled.layerFlags(), peeled.params()));
         assertEquals(Status.TAMPERED, r.status(), r.detail());
         assertEquals(IntStream.range(0, SLICES).boxed().toList(), r.alteredSlices(), r.detail());
     }
