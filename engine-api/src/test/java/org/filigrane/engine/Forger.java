@@ -114,8 +114,13 @@ public final class Forger {
         return w;
     }
 
-    /** Embeds T again with {@code profile} at the block size and bins of {@code like}. */
+    /**
+     * Embeds T again with {@code profile}, at the block size of {@code like} when the profile has it (else the
+     * profile's finest), with the bins of {@code like}.
+     */
     public Volume embedT(Volume rMarked, TamperProfile profile, Peeled like) {
-        return embedT(rMarked, new TamperLayer.Params(profile, like.params().blockSize(), like.params().threshold()));
+        int block = profile.blockSizes().contains(like.params().blockSize()) ? like.params().blockSize()
+                : profile.blockSize();
+        return embedT(rMarked, new TamperLayer.Params(profile, block, like.params().threshold()));
     }
 }
