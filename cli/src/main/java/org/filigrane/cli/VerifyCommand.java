@@ -104,18 +104,7 @@ final class VerifyCommand extends CommandBase {
             m.put("exitCode", code);
             m.put("fastPath", r.fastPath());
             m.put("failedColumns", r.failedColumns());
-            List<Object> cells = new ArrayList<>();
-            for (TamperedCell c : r.cells()) {
-                Map<String, Object> cm = Json.object();
-                cm.put("slice", c.slice());
-                cm.put("file", fileOf(s, c.slice()));
-                cm.put("top", c.top());
-                cm.put("left", c.left());
-                cm.put("height", c.height());
-                cm.put("width", c.width());
-                cells.add(cm);
-            }
-            m.put("tamperedCells", cells);
+            m.put("tamperedCells", cellsJson(r.cells(), s));
             out().println(Json.write(m));
         } else {
             out().println(verdict + " (quick screen" + (r.fastPath() ? ", one pass" : ", every block opened")
@@ -125,6 +114,24 @@ final class VerifyCommand extends CommandBase {
             }
         }
         return code;
+    }
+
+    /** The tampered cells as the JSON reports of both the full verification and the quick screen give them. */
+    private static List<Object> cellsJson(List<TamperedCell> tampered, DicomSeries s) {
+        List<Object> cells = new ArrayList<>();
+        for (TamperedCell c : tampered) {
+            Map<String, Object> cm = Json.object();
+            cm.put("slice", c.slice());
+            cm.put("file", fileOf(s, c.slice()));
+            cm.put("blockRow", c.blockRow());
+            cm.put("blockColumn", c.blockColumn());
+            cm.put("top", c.top());
+            cm.put("left", c.left());
+            cm.put("height", c.height());
+            cm.put("width", c.width());
+            cells.add(cm);
+        }
+        return cells;
     }
 
     private Map<String, Object> verificationJson(DicomWatermarking.Verification v, DicomSeries s,
@@ -141,20 +148,7 @@ final class VerifyCommand extends CommandBase {
         m.put("message", v.message());
         m.put("keyId", r.keyId());
         m.put("profile", r.profile() == null ? null : r.profile().name());
-        List<Object> cells = new ArrayList<>();
-        for (TamperedCell c : r.tamperedCells()) {
-            Map<String, Object> cm = Json.object();
-            cm.put("slice", c.slice());
-            cm.put("file", fileOf(s, c.slice()));
-            cm.put("blockRow", c.blockRow());
-            cm.put("blockColumn", c.blockColumn());
-            cm.put("top", c.top());
-            cm.put("left", c.left());
-            cm.put("height", c.height());
-            cm.put("width", c.width());
-            cells.add(cm);
-        }
-        m.put("tamperedCells", cells);
+        m.put("tamperedCells", cellsJson(r.tamperedCells(), s));
         m.put("alteredSlices", r.alteredSlices());
         m.put("missingSlices", r.missingSlices());
         m.put("unexpectedSlices", r.unexpectedSlices());
