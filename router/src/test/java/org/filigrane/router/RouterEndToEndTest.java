@@ -340,7 +340,10 @@ class RouterEndToEndTest {
     @Order(4)
     void badInputIsRefusedWithAFailureStatusAndQuarantined() throws Exception {
         Path data = Path.of("/usr/lib/python3/dist-packages/pydicom/data/test_files");
-        assumeTrue(Files.isDirectory(data), "pydicom test files missing");
+        if (!Files.isDirectory(data) && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("pydicom's test files are required in CI (scripts/setup.sh installs them)");
+        }
+        assumeTrue(Files.isDirectory(data), "pydicom test files missing: run scripts/setup.sh");
         Dcmtk.Sent colour = send("SENDER", List.of(data.resolve("SC_rgb_small_odd.dcm")));
         assertTrue(colour.acknowledged().isEmpty(), colour.output());
         assertTrue(colour.output().contains("Received Store Response (Error"), colour.output());
