@@ -1,15 +1,13 @@
 #!/bin/bash
-# Real servers for the batch tests, each on its own ports and its own state folder, stopped by PID:
-#   scripts/test-servers.sh slurm-start DIR | slurm-stop DIR | pg-start DIR | pg-stop DIR
-# SLURM 22.05 single node (slurmctld + slurmd + a munged of our own: own key and socket, so a munged someone else
-# runs is never touched) and a throwaway PostgreSQL 15 cluster on 127.0.0.1:55499 (role app / apppw, database
-# appdb). Adapted from /work/shared/recipes (slurm.sh, pg.sh). Needs root; the packages come from scripts/setup.sh.
+# A real SLURM for the batch tests, on its own ports and its own state folder, stopped by PID:
+#   scripts/test-servers.sh slurm-start DIR | slurm-stop DIR
+# SLURM single node (slurmctld + slurmd + a munged of our own: own key and socket, so a munged someone else runs is
+# never touched). Adapted from /work/shared/recipes (slurm.sh). Needs root; the packages come from scripts/setup.sh.
+# (The shards' PostgreSQL ledger is the ledger module's test fixture PgCluster.)
 set -euo pipefail
-cmd=${1:?usage: $0 slurm-start|slurm-stop|pg-start|pg-stop DIR}; D=$(realpath -m "${2:?DIR}")
+cmd=${1:?usage: $0 slurm-start|slurm-stop DIR}; D=$(realpath -m "${2:?DIR}")
 mkdir -p "$D"; chmod 755 "$D"   # munged and postgres (their own users) must reach their folders inside
 SLURM_PORT=${FILIGRANE_TEST_SLURM_PORT:-16917}
-PG_PORT=${FILIGRANE_TEST_PG_PORT:-55499}
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 
 stop_pid() {   # kill the process whose PID is in file $1 (if it is still there) and wait for it
   [ -f "$1" ] || return 0
@@ -75,23 +73,6 @@ CONF
     B=$D/slurm
     stop_pid "$B/slurmd.fg.pid"; stop_pid "$B/slurmctld.fg.pid"; stop_pid "$B/munged.fg.pid"
     rm -rf "$B/state" "$B/spool"   # or the next start brings old jobs back
-    ;;
-  pg-start)
-    P=$D/pg; rm -rf "$P"; mkdir -p "$P"; chown postgres:postgres "$P"; chmod 700 "$P"
-    echo supersecret > "$P/pw"; chown postgres "$P/pw"
-    cd /tmp
-    runuser -u postgres -- "$PGBIN/initdb" -D "$P/data" -U postgres --pwfile="$P/pw" --auth-local=trust \
-      --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
-    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$P/data" -l "$P/server.log" -w \
-      -o "-p $PG_PORT -k $P -c listen_addresses=127.0.0.1" start >/dev/null
-    psql -h "$P" -p "$PG_PORT" -U postgres -q -v ON_ERROR_STOP=1 \
-      -c "CREATE ROLE app LOGIN PASSWORD 'apppw'" -c "CREATE DATABASE appdb OWNER app"
-    echo "jdbc:postgresql://127.0.0.1:$PG_PORT/appdb?user=app&password=apppw"
-    ;;
-  pg-stop)
-    P=$D/pg
-    [ -d "$P/data" ] && (cd /tmp && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$P/data" -m immediate -w stop >/dev/null 2>&1) || true
-    rm -rf "$P"
     ;;
   *) echo "unknown command $cmd" >&2; exit 2 ;;
 esac

@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,23 +31,26 @@ import org.filigrane.dicom.DicomReader;
 import org.filigrane.dicom.DicomSeries;
 import org.filigrane.dicom.DicomWatermarking;
 import org.filigrane.engine.CapacityExceededException;
-import org.filigrane.engine.EmbedResult;
 import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.Volume;
 import org.filigrane.engine.WatermarkSpec;
 import org.filigrane.engine.Watermarker;
+import org.filigrane.ledger.IssueRecord;
+import org.filigrane.ledger.Ledger;
 
 /**
  * One batch run over an archive (or one shard of it): index, then every series of the shard through a pool of
  * workers sharing one {@link Watermarker} (one backend, chosen and warmed once), journaled so that a run killed at
  * any moment is finished by running the same command again.
  *
- * <p>A series' outputs are written into a staging folder under the state folder (same file system as the outputs),
- * synced, journaled STAGED, recorded in the ledger (idempotent), renamed into place and journaled DONE. A resumed
- * run rolls STAGED series forward (ledger append again, which finds the record; remaining renames) and throws away
- * the staging of series that never reached STAGED, so no output of a series is visible before all of it is
- * complete, none is written twice and the ledger holds one record per series. UIDs come from a per-attempt seed,
- * so the record and the files always agree.
+ * <p>A series' outputs are written into a staging folder under the state folder (same file system as the outputs)
+ * by the adapter's journaled write ({@link DicomWatermarking#watermarkInMemory}: one file built, checked and synced
+ * at a time), its ledger record is built from them and saved beside them, the series is journaled STAGED, the
+ * record appended to the {@link Ledger} (idempotent by issuer and new Series Instance UID), the files renamed into
+ * place and the series journaled DONE. A resumed run rolls STAGED series forward (the append again, which finds the
+ * record and writes nothing; the remaining renames) and throws away the staging of series that never reached
+ * STAGED (their UIDs never left the staging folder), so no output of a series is visible before all of it is
+ * complete, none is written twice and the ledger holds one record per series.
  */
 public final class BatchRun {
     public enum Operation { EMBED, VERIFY, RESTORE }
@@ -83,6 +85,13 @@ public final class BatchRun {
     public record SeriesReport(String seriesUid, String studyUid, String outcome, boolean ok, int files, int slices,
             int rows, int columns, long fileBytes, long pixels, double seconds, double readSeconds,
             double engineSeconds, double writeSeconds, String newSeriesUid, String detail) {
+    }
+
+    /** Builds the ledger record of an embedded series (from its staged outputs); see the cli's LedgerRecording. */
+    @FunctionalInterface
+    public interface Recorder {
+        IssueRecord record(DicomSeries original, WatermarkSpec spec, DicomWatermarking.Embedded embedded)
+                throws IOException;
     }
 
     /** Told of progress (from worker threads; keep it cheap). */
@@ -121,27 +130,33 @@ public final class BatchRun {
     private final Options o;
     private final Watermarker watermarker;
     private final IssuerKey key;
-    private final IssueLog ledger;
+    private final Ledger ledger;
+    private final Recorder recorder;
     private final Listener listener;
-    private final SecureRandom random = new SecureRandom();
     private Journal journal;
     private BufferedWriter report;
 
-    private BatchRun(Options o, Watermarker watermarker, IssuerKey key, IssueLog ledger, Listener listener) {
+    private BatchRun(Options o, Watermarker watermarker, IssuerKey key, Ledger ledger, Recorder recorder,
+            Listener listener) {
         this.o = o;
         this.watermarker = watermarker;
         this.key = key;
         this.ledger = ledger;
+        this.recorder = recorder;
         this.listener = listener;
     }
 
     /**
-     * Runs the batch. {@code watermarker} is shared by the workers; {@code key} is its issuer (embed, and to name
-     * the key in ledger records); {@code ledger} receives one record per embedded series.
+     * Runs the batch. {@code watermarker} is shared by the workers; {@code key} is its issuer (embed; null for
+     * verify and restore); {@code ledger}, when not null, receives the record {@code recorder} builds for each
+     * embedded series, signed by {@code key}.
      */
-    public static Summary run(Options o, Watermarker watermarker, IssuerKey key, IssueLog ledger, Listener listener)
-            throws IOException, InterruptedException {
-        return new BatchRun(o, watermarker, key, ledger, listener).run();
+    public static Summary run(Options o, Watermarker watermarker, IssuerKey key, Ledger ledger, Recorder recorder,
+            Listener listener) throws IOException, InterruptedException {
+        if (ledger != null && (key == null || recorder == null)) {
+            throw new IllegalArgumentException("a ledger needs the issuer key and a recorder");
+        }
+        return new BatchRun(o, watermarker, key, ledger, recorder, listener).run();
     }
 
     public static Path journalFile(Path state, Shard shard) {
@@ -306,37 +321,29 @@ public final class BatchRun {
                     String recipient = recipientOf(sf);
                     WatermarkSpec spec = new WatermarkSpec(recipient, o.spec().message(), o.spec().layers(),
                             o.spec().profile(), o.spec().robustId());
-                    EmbedResult er = DicomWatermarking.embedVolume(series, watermarker, spec);
+                    boolean check = verifyVolume(v);
+                    DicomWatermarking.StreamedEmbed w = DicomWatermarking.watermarkInMemory(series, watermarker,
+                            key, spec, check);
                     long t2 = System.nanoTime();
                     engine = (t2 - t1) / 1e9;
-                    byte[] seed = new byte[16];
-                    random.nextBytes(seed);
-                    DicomWatermarking.Uids uids = DicomWatermarking.Uids.fromSeed(seed);
-                    newUid = DicomWatermarking.writeEmbedded(series, er.volume(), spec, key.keyId(), staged, uids,
-                            i -> { });
+                    DicomWatermarking.Embedded em = w.write(stage, staged, i -> { });
+                    newUid = em.seriesUid();
                     halt("written");
-                    writeIssue(stage, new IssueLog.Issue(Instant.now(), key.keyId(), recipient, spec.robustId(),
-                            series.seriesUid(), newUid, series.objects().stream()
-                            .map(x -> x.string(com.pixelmed.dicom.TagFromName.SOPInstanceUID)).toList(),
-                            DicomWatermarking.newInstanceUids(series, uids), pixelSha256(v),
-                            sha256Hex(DicomWatermarking.dicomSpec(series, spec).message()
-                                    .getBytes(StandardCharsets.UTF_8))));
+                    if (ledger != null) {
+                        writeIssue(stage, recorder.record(series, spec, em));
+                    }
                     journal.append(Journal.State.STAGED, sf.seriesUid(), newUid);
                     halt("staged");
                     commit(sf, stage, newUid);
                     write = (System.nanoTime() - t2) / 1e9;
                     outcome = "embedded";
-                    detail = er.payloadBits() + " of " + er.capacityBits() + " bits of layer R";
+                    detail = w.result().payloadBits() + " of " + w.result().capacityBits() + " bits of layer R"
+                            + (check ? "" : "; engine self-check of the volume skipped (heap below 3 volumes)");
                 }
                 case RESTORE -> {
-                    DicomWatermarking.Verification ver = DicomWatermarking.verify(series, watermarker);
-                    if (ver.status() != org.filigrane.engine.VerificationReport.Status.AUTHENTIC) {
-                        throw new DicomWatermarking.RestoreRefusedException(ver);
-                    }
-                    Volume original = watermarker.restore(v);
+                    DicomWatermarking.restoreStreamed(series, watermarker, stage, staged, i -> { });
                     long t2 = System.nanoTime();
                     engine = (t2 - t1) / 1e9;
-                    DicomWatermarking.writeRestoredTo(series, original, staged, i -> { });
                     halt("written");
                     journal.append(Journal.State.STAGED, sf.seriesUid(), "-");
                     halt("staged");
@@ -413,14 +420,15 @@ public final class BatchRun {
      */
     private int commit(ArchiveIndex.SeriesFiles sf, Path stage, String newUid) throws IOException {
         Path issue = stage.resolve(ISSUE_FILE);
-        if (o.operation() == Operation.EMBED && Files.exists(issue)) {
+        if (o.operation() == Operation.EMBED && ledger != null && Files.exists(issue)) {
             ledger.append(readIssue(issue), key);
         }
         halt("recorded");
         List<Path> files = new ArrayList<>();
         if (Files.isDirectory(stage)) {
             try (Stream<Path> w = Files.walk(stage)) {
-                w.filter(Files::isRegularFile).filter(p -> !p.equals(issue)).sorted().forEach(files::add);
+                w.filter(Files::isRegularFile).filter(p -> !p.equals(issue))
+                        .filter(p -> !org.filigrane.dicom.Journal.isBookkeeping(p)).sorted().forEach(files::add);
             }
         }
         java.util.Set<Path> dirs = new java.util.HashSet<>();
@@ -446,7 +454,7 @@ public final class BatchRun {
 
     private static final String ISSUE_FILE = ".issue.properties";
 
-    private static void writeIssue(Path stage, IssueLog.Issue i) throws IOException {
+    private static void writeIssue(Path stage, IssueRecord i) throws IOException {
         Properties p = new Properties();
         p.setProperty("time", i.time().toString());
         p.setProperty("issuerKeyId", i.issuerKeyId());
@@ -468,17 +476,32 @@ public final class BatchRun {
         }
     }
 
-    private static IssueLog.Issue readIssue(Path f) throws IOException {
+    private static IssueRecord readIssue(Path f) throws IOException {
         Properties p = new Properties();
         try (var in = Files.newInputStream(f)) {
             p.load(in);
         }
         String robust = p.getProperty("robustId");
-        return new IssueLog.Issue(Instant.parse(p.getProperty("time")), p.getProperty("issuerKeyId"),
+        return new IssueRecord(Instant.parse(p.getProperty("time")), p.getProperty("issuerKeyId"),
                 p.getProperty("recipient"), robust == null ? null : Long.valueOf(robust),
                 p.getProperty("originalSeriesUid"), p.getProperty("newSeriesUid"),
-                List.of(p.getProperty("originalSopUids").split(",")), List.of(p.getProperty("newSopUids").split(",")),
+                uids(p.getProperty("originalSopUids")), uids(p.getProperty("newSopUids")),
                 p.getProperty("originalPixelSha256"), p.getProperty("payloadSha256"));
+    }
+
+    private static List<String> uids(String joined) {
+        return joined.isEmpty() ? List.of() : List.of(joined.split(","));
+    }
+
+    /**
+     * Whether the engine's verification of a watermarked volume fits beside it. It restores a copy: one volume more
+     * than the two (input and output) that the memory bound allows per series. Decided from the heap limit, not
+     * from what is free at the moment, so that the same run checks the same series: it runs when the heap can hold
+     * three such volumes per worker plus 256 MiB each.
+     */
+    private boolean verifyVolume(Volume v) {
+        long volumeBytes = 2L * v.pixelCount();
+        return Runtime.getRuntime().maxMemory() >= o.workers() * (3 * volumeBytes + (256L << 20));
     }
 
     private static void syncDirectory(Path d) {
@@ -509,33 +532,12 @@ public final class BatchRun {
         }
     }
 
-    /** SHA-256 of the volume's samples, slice after slice, 16-bit little endian (8-bit: one byte each). */
-    static String pixelSha256(Volume v) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            boolean eight = v.format().bitsAllocated() == 8;
-            int n = v.rows() * v.columns();
-            byte[] buf = new byte[eight ? n : 2 * n];
-            for (int s = 0; s < v.slices(); s++) {
-                short[] d = v.slice(s);
-                for (int i = 0; i < n; i++) {
-                    if (eight) {
-                        buf[i] = (byte) d[i];
-                    } else {
-                        buf[2 * i] = (byte) d[i];
-                        buf[2 * i + 1] = (byte) (d[i] >> 8);
-                    }
-                }
-                md.update(buf);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     static String sha256Hex(byte[] b) {
-        return JdbcIssueLog.sha256Hex(b);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     private static double secondsSince(long t0) {

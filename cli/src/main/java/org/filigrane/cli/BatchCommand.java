@@ -17,12 +17,12 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.filigrane.batch.BatchRun;
-import org.filigrane.batch.IssueLog;
 import org.filigrane.batch.Shard;
 import org.filigrane.batch.SlurmScript;
 import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.Layer;
 import org.filigrane.engine.TamperProfile;
+import org.filigrane.engine.TrustedIssuers;
 import org.filigrane.engine.WatermarkSpec;
 import org.filigrane.engine.Watermarker;
 import picocli.CommandLine.Command;
@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "batch", description = "Embed, verify or restore every series of an archive in one JVM: journaled "
         + "and resumable (run the same command again after a crash), --shard i/N for job arrays, --slurm to write "
         + "a SLURM job-array script.")
-final class BatchCommand extends Commands.Base {
+final class BatchCommand extends CommandBase {
     @Parameters(index = "0", paramLabel = "OPERATION", description = "embed, verify or restore")
     BatchRun.Operation operation;
 
@@ -53,8 +53,12 @@ final class BatchCommand extends Commands.Base {
             + "(default: OUTPUT/.filigrane-batch, or ./.filigrane-batch for verify); same file system as OUTPUT")
     Path state;
 
+    /** Embed takes the private key (--key-file/FILIGRANE_KEY); verify and restore the trusted public keys. */
     @Mixin
-    Commands.EngineOptions engine = new Commands.EngineOptions();
+    TrustOptions trust = new TrustOptions();
+
+    @Mixin
+    LedgerOptions ledgerOptions = new LedgerOptions();
 
     @Option(names = "--recipient", description = "recipient of every series (embed) not in --recipients")
     String recipient;
@@ -81,10 +85,6 @@ final class BatchCommand extends Commands.Base {
     @Option(names = "--shard", paramLabel = "i/N", description = "process only shard i of N (by a hash of the "
             + "Series Instance UID)")
     String shard;
-
-    @Option(names = "--ledger", paramLabel = "LOCATION", description = "where embed records what it issued: an "
-            + "SQLite file or a JDBC URL (jdbc:postgresql://...); default $FILIGRANE_LEDGER or ~/.filigrane/ledger.db")
-    String ledger;
 
     @Option(names = "--no-ledger", description = "record nothing in a ledger")
     boolean noLedger;
@@ -139,7 +139,9 @@ final class BatchCommand extends Commands.Base {
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException(e.getMessage());
         }
-        IssuerKey key = engine.key();
+        boolean embed = operation == BatchRun.Operation.EMBED;
+        IssuerKey key = embed ? trust.keys.key(err()) : null;
+        TrustedIssuers trusted = embed ? null : trust.trusted(err());
         Map<String, String> map = recipients == null ? Map.of() : readRecipients(recipients);
         if (operation == BatchRun.Operation.EMBED && recipient == null && map.isEmpty()) {
             throw new Main.UsageException("embed needs --recipient NAME or --recipients CSV");
@@ -154,13 +156,15 @@ final class BatchCommand extends Commands.Base {
         BatchRun.Options opts = new BatchRun.Options(operation, root.toAbsolutePath().normalize(),
                 manifest, output == null ? null : output.toAbsolutePath().normalize(), st.toAbsolutePath().normalize(),
                 sh, workers, spec, recipient, map, allowGaps, retryFailed, force);
-        Watermarker wm = open(key, engine.backend);
+        // One backend for the whole run, chosen and warmed once: a batch is never a one-shot command.
+        Watermarker wm = embed ? open(key, trust.keys.backend) : openVerifier(trusted, trust.keys.backend);
         boolean bar = !quiet && !json && System.console() != null;
         BatchRun.Summary s;
-        try (IssueLog log = operation != BatchRun.Operation.EMBED || noLedger ? IssueLog.none()
-                : IssueLog.open(ledger != null ? ledger : IssueLog.defaultLocation());
+        // Opened before any series: an unusable ledger stops the run, not the record after the first series.
+        try (org.filigrane.ledger.Ledger ledger = !embed || noLedger ? null : ledgerOptions.open();
                 BarListener listener = new BarListener(bar)) {
-            s = BatchRun.run(opts, wm, key, log, listener);
+            s = BatchRun.run(opts, wm, key, ledger, (series, sp, e) -> LedgerRecording.issueRecord(key, series, sp,
+                    e, java.time.Instant.now()), listener);
         }
         if (json) {
             Map<String, Object> m = Json.object();

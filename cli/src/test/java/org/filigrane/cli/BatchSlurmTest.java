@@ -13,20 +13,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.filigrane.batch.IssueLog;
 import org.filigrane.batch.Shard;
 import org.filigrane.dicom.DicomReader;
 import org.filigrane.dicom.SampleSeries;
 import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.TrustedIssuers;
+import org.filigrane.ledger.Ledger;
+import org.filigrane.ledger.PgCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code filigrane batch --slurm} on a real single-node SLURM (slurmctld, slurmd, munge) with the shards' ledger on
- * a real PostgreSQL server, both started here (scripts/test-servers.sh) and stopped by PID: a 4-task job array over a
+ * {@code filigrane batch --slurm} on a real single-node SLURM (slurmctld, slurmd, munge; scripts/test-servers.sh)
+ * with the shards' ledger on a real PostgreSQL server (the ledger module's throwaway {@link PgCluster}), both started
+ * here and stopped by PID: a 4-task job array over a
  * generated archive, one task killed with SIGKILL mid-run, that task resubmitted; then every series is done exactly
  * once, in exactly one shard, its outputs complete and authentic, and the ledger holds one record per series and
  * verifies. Needs root and the packages of scripts/setup.sh; skipped without them, except under CI=true, where it
@@ -39,6 +41,7 @@ class BatchSlurmTest {
     static Path dir;
     static String slurmConf;
     static String jdbc;
+    static PgCluster pg;
 
     @BeforeAll
     static void servers() throws Exception {
@@ -60,14 +63,17 @@ class BatchSlurmTest {
         }
         dir = Files.createTempDirectory("filigrane-slurm");
         slurmConf = sh(SERVERS.toString(), "slurm-start", dir.toString()).strip();
-        jdbc = sh(SERVERS.toString(), "pg-start", dir.toString()).strip();
+        pg = PgCluster.start();
+        jdbc = pg.newDatabase();
     }
 
     @AfterAll
     static void stop() throws Exception {
+        if (pg != null) {
+            pg.close();
+        }
         if (dir != null) {
             sh(SERVERS.toString(), "slurm-stop", dir.toString());
-            sh(SERVERS.toString(), "pg-stop", dir.toString());
             try (var w = Files.walk(dir)) {
                 for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
@@ -182,10 +188,17 @@ class BatchSlurmTest {
         assertEquals(0, v.code(), v.all());
         assertTrue(v.out().contains("authentic=" + SERIES), v.out());
         // The shared ledger: one record per series, chain and signatures valid.
-        IssueLog.Check check = IssueLog.verify(jdbc, TrustedIssuers.of(IssuerKey.fromHex(CliTest.KEY_HEX, "test")
-                .publicKey()));
-        assertTrue(check.ok(), check.toString());
-        assertEquals(SERIES, check.entries(), "ledger records");
+        try (Ledger l = Ledger.open(jdbc)) {
+            Ledger.VerifyResult check = l.verify(TrustedIssuers.of(IssuerKey.fromHex(CliTest.KEY_HEX, "test")
+                    .publicKey()));
+            assertTrue(check.ok(), check.toString());
+            assertEquals(SERIES, check.entries(), "ledger records");
+            java.util.Set<String> originals = new java.util.HashSet<>();
+            for (var e : l.list()) {
+                originals.add(e.record().originalSeriesUid());
+            }
+            assertEquals(new java.util.HashSet<>(uids), originals, "one record per original series");
+        }
     }
 
     private static String logs(Path out) throws IOException {

@@ -111,7 +111,7 @@ class DicomRoundTripTest {
         assertEquals("case 42", v.message());
 
         Path r = tmp.resolve("out-r");
-        List<Path> restored = DicomWatermarking.restore(marked, wm, OutputPlan.into(r), i -> { });
+        List<Path> restored = DicomWatermarking.restore(marked, wm, OutputPlan.into(r), i -> { }).outputs();
         for (Path out : restored) {
             Path in = dir.resolve(out.getFileName());
             Tools.assertReadable(out);

@@ -15,6 +15,15 @@ public final class TrustedIssuers {
         this.byKeyId = byKeyId;
     }
 
+    /**
+     * Trusts no issuer: for a watermarker that only screens with layer T ({@code checkIntegrity}, which needs no
+     * key); its {@code verify} can at best say NOT_AUTHENTIC. An empty list given to {@link #of} is still refused,
+     * since there it is a mistake.
+     */
+    public static TrustedIssuers none() {
+        return new TrustedIssuers(Map.of());
+    }
+
     public static TrustedIssuers of(IssuerPublicKey... keys) {
         return of(List.of(keys));
     }

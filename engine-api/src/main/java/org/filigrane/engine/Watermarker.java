@@ -20,6 +20,11 @@ import org.filigrane.engine.spi.Backend;
 public final class Watermarker implements AutoCloseable {
     private static final String ROBUST_PURPOSE = "D-pattern";
     private static final int FLAG_ROBUST = 4;
+    /**
+     * The header flags that name the layers (bits 0-1 T's profile, bit 2 layer D), which the payload signs; the
+     * header's other flags describe how R itself was embedded (range preparation), which R's decoding checks.
+     */
+    private static final int LAYER_FLAGS = 7;
 
     private final Backend backend;
     private final boolean ownsBackend;
@@ -114,7 +119,16 @@ public final class Watermarker implements AutoCloseable {
             input = volume.copy();
             robust.embed(input, spec.robustId());
         }
-        ReversibleLayer.Room room = reversible.capacity(input, spec.shrink());
+        TamperLayer.Params tp = spec.has(Layer.TAMPER) ? tamper.choose(input, spec.profile()) : null;
+        int tHeadroom = tp != null ? tp.threshold() : 0;
+        // The most R can carry: its largest threshold that the range leaves room for.
+        int threshold = 1;
+        for (int t : ReversibleLayer.THRESHOLDS) {
+            if (ReversibleLayer.rangeAllows(input.format(), t + tHeadroom)) {
+                threshold = t;
+            }
+        }
+        ReversibleLayer.Room room = reversible.capacity(input, tHeadroom, threshold);
         long overhead = ReversibleLayer.streamBits(room.mapBits(), Payload.size(spec.recipient(), "",
                 volume.slices()));
         // 64 spare bits cover the payload's length code growing with the message.
@@ -143,15 +157,83 @@ public final class Watermarker implements AutoCloseable {
             range = null;
         }
         if (!spec.has(Layer.REVERSIBLE)) {
-            return new EmbedResult(w, 0, 0, false, 0, 0, 0);
+            return new EmbedResult(w, 0, 0, false, 0, 0, 0, 0, 0);
         }
         int flags = (spec.has(Layer.TAMPER) ? spec.profile().id() : 0) | (spec.has(Layer.ROBUST) ? FLAG_ROBUST : 0);
         Payload payload = Payload.create(w, spec.recipient(), spec.message(), signer, flags);
-        ReversibleLayer.Embedded r = reversible.embed(w, payload.toBytes(), spec.shrink(), flags, range);
-        TamperLayer.Coverage t = spec.has(Layer.TAMPER) ? tamper.embed(w, spec.profile())
-                : new TamperLayer.Coverage(0, 0, 0, 0);
+        byte[] payloadBytes = payload.toBytes();
+        // T's block size and bins are chosen first (R makes the range headroom they need), by trial on a few
+        // slices; when R's embedding leaves T short of room after all, the next candidate is tried.
+        List<TamperLayer.Params> candidates = new ArrayList<>();
+        if (spec.has(Layer.TAMPER)) {
+            List<TamperLayer.Params> all = TamperLayer.candidates(spec.profile(), w.format());
+            if (all.isEmpty()) {
+                throw new CapacityExceededException("stored range of " + w.format() + " too narrow for layers R and T",
+                        1, 0);
+            }
+            candidates.addAll(all.subList(Math.max(0, all.indexOf(tamper.choose(w, spec.profile()))), all.size()));
+        } else {
+            candidates.add(null);
+        }
+        EmbedResult best = null;
+        for (int c = 0; c < candidates.size(); c++) {
+            TamperLayer.Params tp = candidates.get(c);
+            if (c > 0) {
+                w = fresh(volume, spec);
+                range = null;
+            }
+            EmbedResult result;
+            try {
+                result = embedOnce(volume, spec, w, range, payloadBytes, flags, tp);
+            } catch (CapacityExceededException e) {
+                if (best == null) {
+                    throw e;
+                }
+                return best;
+            }
+            if (tp == null || 1000L * result.fullyProtected() >= 999L * result.blocks()) {
+                return result;
+            }
+            if (best == null || result.fullyProtected() > best.fullyProtected()) {
+                best = result;
+            }
+        }
+        return best;
+    }
+
+    /** A copy of the input with layer D applied when asked: what R is embedded into. */
+    private Volume fresh(Volume volume, WatermarkSpec spec) {
+        Volume w = volume.copy();
+        if (spec.has(Layer.ROBUST)) {
+            robust.embed(w, spec.robustId());
+        }
+        return w;
+    }
+
+    /** R with its fewest bins that carry the stream, then T with {@code tp} (null: no T). */
+    private EmbedResult embedOnce(Volume volume, WatermarkSpec spec, Volume w, int[] range, byte[] payloadBytes,
+            int flags, TamperLayer.Params tp) throws CapacityExceededException {
+        int tHeadroom = tp != null ? tp.threshold() : 0;
+        ReversibleLayer.Embedded r;
+        // Two bins for most images, more for small or noisy ones. A failed try has changed the copy, so the next
+        // starts again from the input.
+        for (int i = 0; ; i++) {
+            try {
+                r = reversible.embed(w, payloadBytes, ReversibleLayer.THRESHOLDS[i], flags,
+                        tp != null ? tp.blockSize() : 0, tHeadroom, range);
+                break;
+            } catch (CapacityExceededException e) {
+                if (i + 1 == ReversibleLayer.THRESHOLDS.length || !ReversibleLayer.rangeAllows(volume.format(),
+                        ReversibleLayer.THRESHOLDS[i + 1] + tHeadroom)) {
+                    throw e;
+                }
+                w = fresh(volume, spec);
+                range = null;
+            }
+        }
+        TamperLayer.Coverage t = tp != null ? tamper.embed(w, tp) : new TamperLayer.Coverage(0, 0, 0, 0);
         return new EmbedResult(w, r.streamBits(), r.capacityBits(), r.header().shrink() > 0, t.blocks(),
-                t.fullyProtected(), t.unprotected());
+                t.fullyProtected(), t.unprotected(), tp != null ? tp.blockSize() : 0, tp != null ? tp.threshold() : 0);
     }
 
     // ---- verify ----
@@ -165,35 +247,50 @@ public final class Watermarker implements AutoCloseable {
         }
         if (found.header == null) {
             TamperLayer.Check t = found.check;
+            // Slice 0 (R's header) removed, moved or damaged: T's blocks still name the slices.
+            SliceMatch m = SliceMatch.fromTamperLayer(t.origin(), t.cells());
             return new VerificationReport(VerificationReport.Status.TAMPERED, null, null, null, found.profile,
-                    t.cells(), List.of(), List.of(), List.of(), false, t.failedColumns(), t.unprotectedBlocks(),
-                    "layer T found but layer R's header is damaged; " + t.cells().size() + " block(s) failed");
+                    t.cells(), m.altered(), m.missing(), m.unexpected(), m.reordered(), m.moved(), t.failedColumns(),
+                    t.unprotectedBlocks(), "layer T found but layer R's header is damaged; " + t.cells().size()
+                    + " block(s) failed" + sliceDetail(m));
         }
         List<TamperedCell> cells = found.check != null ? found.check.cells() : List.of();
         int failedColumns = found.check != null ? found.check.failedColumns() : 0;
         int unprotected = found.check != null ? found.check.unprotectedBlocks() : 0;
         Payload payload;
         try {
-            payload = Payload.parse(reversible.decode(found.volume, found.header).payload());
+            payload = Payload.parse(reversible.decode(found.layerR, found.header).payload());
         } catch (MalformedWatermarkException e) {
+            SliceMatch m = found.check != null ? SliceMatch.fromTamperLayer(found.check.origin(), cells) : null;
             return new VerificationReport(VerificationReport.Status.TAMPERED, null, null, null, found.profile, cells,
-                    List.of(), List.of(), List.of(), false, failedColumns, unprotected,
+                    m != null ? m.altered() : List.of(), m != null ? m.missing() : List.of(),
+                    m != null ? m.unexpected() : List.of(), m != null && m.reordered(),
+                    m != null ? m.moved() : List.of(), failedColumns, unprotected,
                     "layer R cannot be decoded (" + e.getMessage() + "); " + cells.size() + " block(s) failed");
         }
         boolean authentic = signedByTrusted(payload);
         byte[][] digests = Payload.sliceDigests(found.volume);
-        SliceMatch match = SliceMatch.of(payload, digests);
+        // A payload that does not verify may be damaged: its slice hashes are then no evidence, T's blocks are.
+        SliceMatch match = authentic || found.check == null
+                ? SliceMatch.of(payload, digests, found.check != null ? found.check.origin() : null)
+                : SliceMatch.fromTamperLayer(found.check.origin(), cells);
         boolean hashOk = match.clean() && Arrays.equals(payload.volumeHash(),
                 Payload.volumeHash(found.volume, digests));
         String keyId = payload.issuerKeyId();
+        // R's header is not signed; its layer flags (T profile, D applied) must be the ones the payload signs.
+        boolean headerOk = payload.flags() == (found.header.flags() & LAYER_FLAGS);
         VerificationReport.Status status;
         String detail;
-        if (!cells.isEmpty() || !hashOk || failedColumns > 0) {
+        if (!cells.isEmpty() || !hashOk || failedColumns > 0 || !headerOk) {
             status = VerificationReport.Status.TAMPERED;
             detail = cells.size() + " block(s) failed, " + match.altered().size() + " slice(s) altered, "
                     + match.missing().size() + " missing, " + match.unexpected().size() + " unexpected"
-                    + (match.reordered() ? ", slices reordered" : "") + (failedColumns > 0 ? ", " + failedColumns
-                    + " column code(s) failed" : "") + (authentic ? "" : "; not signed by a trusted issuer");
+                    + (match.reordered() ? ", slices reordered" : "") + sliceDetail(match)
+                    + (failedColumns > 0 ? ", " + failedColumns + " column code(s) failed" : "")
+                    + (headerOk ? "" : ", layer R's header flags " + (found.header.flags() & LAYER_FLAGS)
+                    + " differ from the signed "
+                    + payload.flags())
+                    + (authentic ? "" : "; not signed by a trusted issuer");
         } else if (!authentic) {
             status = VerificationReport.Status.NOT_AUTHENTIC;
             detail = "watermark present but not signed by a trusted issuer (it names key id " + keyId + ")";
@@ -202,8 +299,15 @@ public final class Watermarker implements AutoCloseable {
             detail = "authentic: every pixel as recorded for " + payload.recipient() + ", signed by issuer " + keyId;
         }
         return new VerificationReport(status, payload.recipient(), payload.message(), keyId, found.profile, cells,
-                match.altered(), match.missing(), match.unexpected(), match.reordered(), failedColumns, unprotected,
-                detail);
+                match.altered(), match.missing(), match.unexpected(), match.reordered(), match.moved(), failedColumns,
+                unprotected, detail);
+    }
+
+    private static String sliceDetail(SliceMatch m) {
+        return (m.altered().isEmpty() ? "" : "; altered " + m.altered())
+                + (m.missing().isEmpty() ? "" : "; missing " + m.missing())
+                + (m.unexpected().isEmpty() ? "" : "; unexpected " + m.unexpected())
+                + (m.moved().isEmpty() ? "" : "; moved " + m.moved());
     }
 
     /**
@@ -212,17 +316,17 @@ public final class Watermarker implements AutoCloseable {
      */
     public IntegrityReport checkIntegrity(Volume volume) {
         Objects.requireNonNull(volume, "volume");
-        for (TamperProfile p : TamperProfile.values()) {
+        for (TamperLayer.Params p : tamper.discover(volume)) {
             TamperLayer.Check quick = tamper.screen(volume, p);
             if (quick == null) {
                 continue;
             }
             if (quick.cells().isEmpty() && quick.failedColumns() == 0 && quick.uncheckedColumns() == 0) {
-                return new IntegrityReport(true, true, p, List.of(), 0, true);
+                return new IntegrityReport(true, true, p.profile(), List.of(), 0, true);
             }
-            TamperLayer.Check full = tamper.verifyAndRestore(volume.copy(), p);
-            return new IntegrityReport(true, full.cells().isEmpty() && full.failedColumns() == 0, p, full.cells(),
-                    full.failedColumns(), false);
+            TamperLayer.Check full = tamper.verifyAndRestore(volume, volume.copy(), p);
+            return new IntegrityReport(true, full.cells().isEmpty() && full.failedColumns() == 0, p.profile(),
+                    full.cells(), full.failedColumns(), false);
         }
         return new IntegrityReport(false, false, null, List.of(), 0, false);
     }
@@ -243,13 +347,17 @@ public final class Watermarker implements AutoCloseable {
         }
         Payload payload;
         try {
-            payload = Payload.parse(reversible.decode(found.volume, found.header).payload());
+            payload = Payload.parse(reversible.decode(found.layerR, found.header).payload());
         } catch (MalformedWatermarkException e) {
             throw new WatermarkException("layer R cannot be decoded: " + e.getMessage());
         }
         if (!signedByTrusted(payload)) {
             throw new WatermarkException("the watermark is not signed by a trusted issuer (it names key id "
                     + payload.issuerKeyId() + ")");
+        }
+        if (payload.flags() != (found.header.flags() & LAYER_FLAGS)) {
+            throw new WatermarkException("layer R's header flags differ from the signed payload's: the header was "
+                    + "altered");
         }
         if (!Arrays.equals(payload.volumeHash(), Payload.volumeHash(found.volume,
                 Payload.sliceDigests(found.volume)))) {
@@ -274,31 +382,108 @@ public final class Watermarker implements AutoCloseable {
 
     // ---- discovery ----
 
-    private record Found(Volume volume, TamperProfile profile, TamperLayer.Check check,
+    /**
+     * What discovery found: {@code volume} is the received volume with T removed (received slice order),
+     * {@code layerR} the same slices in the order layer R was embedded in, as T's blocks name it (the same volume
+     * when nothing moved), so that a swap or reorder still lets R decode.
+     */
+    private record Found(Volume volume, Volume layerR, TamperProfile profile, TamperLayer.Check check,
             ReversibleLayer.Header header) {
     }
 
     /**
-     * Peels layer T with each profile (and with none) until layer R's header appears and names that profile.
-     * Null when nothing was found; a result without header when T decoded well but R's header did not.
+     * Peels layer T with each candidate found by trial (and with none) until layer R's header appears and names
+     * those parameters. Null when nothing was found; a result without header when T decoded well but R's header did
+     * not.
      */
     private Found find(Volume volume) {
         Found bestT = null;
-        List<TamperProfile> tries = new ArrayList<>(List.of(TamperProfile.values()));
+        List<TamperLayer.Params> tries = new ArrayList<>(tamper.discover(volume));
         tries.add(null);
-        for (TamperProfile p : tries) {
+        for (TamperLayer.Params p : tries) {
             Volume w = volume.copy();
-            TamperLayer.Check check = p != null ? tamper.verifyAndRestore(w, p) : null;
-            ReversibleLayer.Header header = ReversibleLayer.readHeader(w);
-            if (header != null && (header.flags() & 3) == (p == null ? 0 : p.id())) {
-                return new Found(w, p, check, header);
+            TamperLayer.Check check = p != null ? tamper.verifyAndRestore(volume, w, p) : null;
+            List<int[]> orders = check != null ? embeddedOrders(check.origin()) : List.of();
+            Found first = null;
+            for (int[] order : orders.isEmpty() ? java.util.Collections.<int[]>singletonList(null) : orders) {
+                Volume layerR = order != null ? w.withSlices(order) : w;
+                ReversibleLayer.Header header = ReversibleLayer.readHeader(layerR);
+                if (header == null || (header.flags() & 3) != (p == null ? 0 : p.profile().id())
+                        || (p != null && (header.tBlock() != p.blockSize() || header.tThreshold() != p.threshold()))) {
+                    continue;
+                }
+                Found f = new Found(w, layerR, p != null ? p.profile() : null, check, header);
+                if (orders.size() <= 1 || signedStream(f)) {
+                    return f;
+                }
+                first = first != null ? first : f;
+            }
+            if (first != null) {
+                return first;
             }
             if (check != null && 2L * check.validBlocks() > check.totalBlocks()
                     && (bestT == null || check.validBlocks() > bestT.check.validBlocks())) {
-                bestT = new Found(w, p, check, null);
+                bestT = new Found(w, w, p.profile(), check, null);
             }
         }
         return bestT;
+    }
+
+    /** True when layer R decodes, on a copy, to a payload a trusted issuer signed. */
+    private boolean signedStream(Found f) {
+        try {
+            return signedByTrusted(Payload.parse(reversible.decode(f.layerR.copy(), f.header).payload()));
+        } catch (MalformedWatermarkException e) {
+            return false;
+        }
+    }
+
+    /** At most this many ways to choose among slices that name the same index. */
+    private static final int MAX_ORDERS = 16;
+
+    /**
+     * The orders in which layer R may have been embedded, from the index each received slice's T blocks name: empty
+     * when they name the received order (or some name nothing); one order when the indices are distinct but moved;
+     * several when slices name the same index (a duplicate, or a slice inserted from another volume), one for each
+     * choice of which of them to keep, so that the one whose stream is signed can be found.
+     */
+    private static List<int[]> embeddedOrders(int[] origin) {
+        java.util.TreeMap<Integer, List<Integer>> byIndex = new java.util.TreeMap<>();
+        for (int i = 0; i < origin.length; i++) {
+            if (origin[i] < 0) {
+                return List.of();
+            }
+            byIndex.computeIfAbsent(origin[i], k -> new ArrayList<>()).add(i);
+        }
+        List<List<Integer>> groups = new ArrayList<>(byIndex.values());
+        long combinations = 1;
+        for (List<Integer> g : groups) {
+            combinations *= g.size();
+            if (combinations > MAX_ORDERS) {
+                return List.of();
+            }
+        }
+        if (combinations == 1 && groups.size() == origin.length) {
+            boolean moved = false;
+            for (int i = 0; i < groups.size(); i++) {
+                moved |= groups.get(i).get(0) != i;
+            }
+            if (!moved) {
+                return List.of();
+            }
+        }
+        List<int[]> orders = new ArrayList<>();
+        for (long c = 0; c < combinations; c++) {
+            int[] order = new int[groups.size()];
+            long rest = c;
+            for (int i = 0; i < order.length; i++) {
+                List<Integer> g = groups.get(i);
+                order[i] = g.get((int) (rest % g.size()));
+                rest /= g.size();
+            }
+            orders.add(order);
+        }
+        return orders;
     }
 
     private static void check(Volume volume, WatermarkSpec spec) {

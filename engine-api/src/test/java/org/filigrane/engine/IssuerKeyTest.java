@@ -84,6 +84,20 @@ class IssuerKeyTest {
     }
 
     @Test
+    void aVerifierTrustingNoIssuerNeverSaysAuthentic() throws Exception {
+        IssuerKey k = IssuerKey.of(new byte[32]);
+        assertThrows(IllegalArgumentException.class, () -> TrustedIssuers.of(java.util.List.of()));
+        Volume v = org.filigrane.engine.demo.Phantom.generate(7, 3, 64, 64, PixelFormat.unsigned(16, 12));
+        try (Watermarker issuer = Watermarker.create(k, "reference");
+                Watermarker none = Watermarker.verifier(TrustedIssuers.none(), "reference")) {
+            Volume marked = issuer.embed(v, WatermarkSpec.reversible("r", "m")).volume();
+            assertEquals(VerificationReport.Status.NOT_AUTHENTIC, none.verify(marked).status());
+            assertTrue(none.checkIntegrity(marked).intact(), "the screen needs no key");
+            assertThrows(WatermarkException.class, () -> none.restore(marked));
+        }
+    }
+
+    @Test
     void keyFilesAreParsedStrictly(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("issuer.key");
         String good = "0123456789abcdef".repeat(4);
