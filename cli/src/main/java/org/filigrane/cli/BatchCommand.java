@@ -102,7 +102,8 @@ final class BatchCommand extends CommandBase {
             + "task) instead of running")
     Path slurm;
 
-    @Option(names = "--slurm-tasks", defaultValue = "4", description = "array tasks = shards (default: ${DEFAULT-VALUE})")
+    @Option(names = "--slurm-tasks", defaultValue = "4",
+            description = "array tasks = shards (default: ${DEFAULT-VALUE})")
     int slurmTasks;
 
     @Option(names = "--slurm-cpus", defaultValue = "2", description = "CPUs per task (default: ${DEFAULT-VALUE})")
