@@ -40,6 +40,7 @@ final class VerifyCommand extends CommandBase {
         if (quick) {
             finishInterruptedRun(in, null);
             DicomSeries s = read(in, true);
+            DicomWatermarking.requireReadableFormat(s);
             // The screen reads layer T's CRCs only: no key is used, so none is asked for.
             return quick(openVerifier(TrustedIssuers.none(), trust.keys.backend).checkIntegrity(s.volume()), s);
         }
@@ -48,6 +49,7 @@ final class VerifyCommand extends CommandBase {
         finishInterruptedRun(in, null);
         // Verification reports gaps (a removed file) rather than refusing them.
         DicomSeries s = read(in, true);
+        DicomWatermarking.requireReadableFormat(s);
         Watermarker wm = openVerifier(trusted, trust.keys.backend);
         DicomWatermarking.Verification v = DicomWatermarking.verify(s, wm);
         boolean headerSaysD = v.header() != null && v.header().layers().contains("D");
