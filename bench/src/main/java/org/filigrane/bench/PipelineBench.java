@@ -2,6 +2,7 @@ package org.filigrane.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.filigrane.engine.EmbedResult;
+import org.filigrane.engine.IntegrityReport;
 import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.VerificationReport;
 import org.filigrane.engine.Volume;
@@ -26,8 +27,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * The public pipelines through {@link Watermarker}: full reversible embed (layers R and T, default profile), verify
- * of an untouched watermarked volume, restore. Checked: verify must say AUTHENTIC on every call; embed must give the
- * reference's bytes and restore the original's (after every iteration).
+ * of an untouched watermarked volume, layer T's quick screen of it ({@code checkIntegrity}, CLI {@code verify
+ * --quick}), restore. Checked: verify must say AUTHENTIC and the screen INTACT on its fast path on every call; embed
+ * must give the reference's bytes and restore the original's (after every iteration).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -77,6 +79,15 @@ public class PipelineBench {
         VerificationReport r = wm.verify(marked);
         if (r.status() != VerificationReport.Status.AUTHENTIC) {
             throw new IllegalStateException("verify on " + backend + " said " + r.status());
+        }
+        return r;
+    }
+
+    @Benchmark
+    public IntegrityReport quick() {
+        IntegrityReport r = wm.checkIntegrity(marked);
+        if (!r.intact() || !r.fastPath()) {
+            throw new IllegalStateException("checkIntegrity on " + backend + " said " + r);
         }
         return r;
     }

@@ -37,7 +37,7 @@ final class EmbedCommand extends CommandBase {
     String message;
 
     @Option(names = "--profile", defaultValue = "DEFAULT",
-            description = "layer T profile: DEFAULT (16x16 blocks) or PAPER (Tan et al., 18x18)")
+            description = "layer T profile: DEFAULT (32x32 blocks) or PAPER (Tan et al., 18x18)")
     TamperProfile profile;
 
     @Option(names = "--no-tamper", description = "layer R only (no block localization)")

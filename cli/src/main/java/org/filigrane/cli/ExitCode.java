@@ -8,7 +8,10 @@ final class ExitCode {
     static final int INTERNAL = 1;
     /** Bad command line or key: unknown option, unknown backend, key missing, unreadable, malformed or too short. */
     static final int USAGE = 2;
-    /** Bad input: not DICOM, truncated, lossy, colour, unsupported format, several series, slice gap. */
+    /**
+     * Bad input: not DICOM, truncated, lossy, colour, unsupported format, several series, slice gap, a watermark of
+     * another format version (format 1).
+     */
     static final int BAD_INPUT = 3;
     /** The watermark is there and authentic but pixels, slices or attributes were changed. */
     static final int TAMPERED = 4;
@@ -35,7 +38,8 @@ final class ExitCode {
               2  bad command line or key (unknown option or backend; key file
                 missing, unreadable, malformed or short; no trusted public key)
               3  bad input (not DICOM, truncated, lossy, colour, unsupported,
-                several series, slice gap, SOP/Series Instance UID missing)
+                several series, slice gap, SOP/Series Instance UID missing,
+                a watermark of format version 1: verify, restore)
               4  TAMPERED: pixels, slices or attributes changed (verify, restore)
               5  NOT_AUTHENTIC: a watermark that does not verify with this key
               6  NOT_WATERMARKED: no Filigrane watermark found

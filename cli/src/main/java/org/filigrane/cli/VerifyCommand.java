@@ -40,6 +40,7 @@ final class VerifyCommand extends CommandBase {
         if (quick) {
             finishInterruptedRun(in, null);
             DicomSeries s = read(in, true);
+            DicomWatermarking.requireReadableFormat(s);
             // The screen reads layer T's CRCs only: no key is used, so none is asked for.
             String backend = BackendChoice.forOneShot(trust.keys.backend, s.volume().pixelCount());
             return quick(openVerifier(TrustedIssuers.none(), backend).checkIntegrity(s.volume()), s);
@@ -49,6 +50,7 @@ final class VerifyCommand extends CommandBase {
         finishInterruptedRun(in, null);
         // Verification reports gaps (a removed file) rather than refusing them.
         DicomSeries s = read(in, true);
+        DicomWatermarking.requireReadableFormat(s);
         String backend = BackendChoice.forOneShot(trust.keys.backend, s.volume().pixelCount());
         Watermarker wm = openVerifier(trusted, backend);
         DicomWatermarking.Verification v = DicomWatermarking.verify(s, wm);

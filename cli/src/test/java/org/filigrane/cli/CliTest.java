@@ -121,8 +121,7 @@ class CliTest {
     @Test
     void onePixelChangedByPydicomIsLocalized() throws Exception {
         embed();
-        // Slice 3 (IM0004), row 40, column 50: block (1,1) of the 32x32 grid this series gets (16x16 blocks with
-        // two or four bins leave some of its blocks short once layer R is in).
+        // Slice 3 (IM0004), row 40, column 50: block (1,1) of the 32x32 grid of the DEFAULT profile.
         Tools.Result t = Tools.pydicom("set-pixel", watermarked.resolve("IM0004.dcm").toString(), "40", "50", "3");
         assertEquals(0, t.code(), t.output());
         Path png = tmp.resolve("cells.png");
@@ -184,6 +183,31 @@ class CliTest {
                 + "d.save_as(sys.argv[1])", watermarked.resolve("IM0005.dcm").toString()).code());
         Run v = verify();
         assertEquals(0, v.code(), "a transfer syntax change or a no-op rewrite keeps every value: " + v.all());
+    }
+
+    @Test
+    void aFormatOneSeriesIsRefusedInOneLineNamingItsVersion() throws Exception {
+        embed();
+        // The Filigrane private block's format version (0F17,1001), as a release of format 1 wrote it.
+        try (var files = Files.list(watermarked)) {
+            for (Path f : files.toList()) {
+                Tools.Result t = Tools.run("/usr/bin/dcmodify", "-nb", "-m", "(0F17,1001)=1", f.toString());
+                assertEquals(0, t.code(), t.output());
+            }
+        }
+        for (Run r : List.of(verify(), verify("--quick"),
+                run("restore", "--backend", "reference", "-o", tmp.resolve("restored"), watermarked))) {
+            assertEquals(ExitCode.BAD_INPUT, r.code(), r.all());
+            assertTrue(r.err().contains("Filigrane format version 1; this release reads format version 2 only"),
+                    r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertFalse(r.out().contains("TAMPERED") || r.out().contains("NOT_WATERMARKED"), r.out());
+        }
+        if (Files.exists(tmp.resolve("restored"))) {
+            try (var written = Files.list(tmp.resolve("restored"))) {
+                assertFalse(written.findAny().isPresent(), "nothing written");
+            }
+        }
     }
 
     @Test

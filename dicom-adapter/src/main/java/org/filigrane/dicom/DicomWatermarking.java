@@ -365,6 +365,22 @@ public final class DicomWatermarking {
     // ---- verify ----
 
     /**
+     * Refuses, in one line, a series whose Filigrane private block names another format version (format 1 series
+     * written by earlier releases): their pixels carry layers this version does not read, and a verdict of
+     * NOT_WATERMARKED or TAMPERED would mislead. Series without a Filigrane block pass (the pixels decide).
+     */
+    public static void requireReadableFormat(DicomSeries series) throws DicomInputException {
+        DicomObject first = series.objects().get(0);
+        FiligraneHeader header = FiligraneHeader.read(first.attributes());
+        String version = header == null || header.version() == null ? "" : header.version().strip();
+        if (!version.isEmpty() && !FiligraneHeader.FORMAT_VERSION.equals(version)) {
+            throw new DicomInputException(DicomInputException.Kind.UNSUPPORTED, first.path(), "watermarked with "
+                    + "Filigrane format version " + version + "; this release reads format version "
+                    + FiligraneHeader.FORMAT_VERSION + " only (verify or restore it with the release that wrote it)");
+        }
+    }
+
+    /**
      * Verifies pixels (engine) and attributes (manifests, their signed digest, unstored pixel bits); never throws on
      * a foreign series.
      */
@@ -480,6 +496,7 @@ public final class DicomWatermarking {
      */
     public static Restored restore(DicomSeries series, Watermarker watermarker, OutputPlan plan,
             IntConsumer progress) throws WatermarkException, DicomInputException, IOException {
+        requireReadableFormat(series);
         List<Path> sources = series.objects().stream().map(DicomObject::path).toList();
         List<Path> targets = plan.targets(sources);
         Verification v = verify(series, watermarker);

@@ -79,58 +79,85 @@ final class TamperLayer {
      * The first candidate that fully protects at least 99.95% of the (not cut-short) blocks of a few sample slices
      * (trial embeddings of random bits after making the range headroom), else the one that protects the most.
      * Layer R, embedded in between, can still leave a block short: the embedder then tries the next candidate.
+     * {@code range} is the volume's value range when the caller has it (else null): clamping the trial copy is
+     * skipped when the range already leaves the headroom.
+     *
+     * <p>Cheap on purpose (it runs on every embed): the leading sample slice, which carries the longest codes, is
+     * tried first, and a candidate that has already lost more blocks there than the whole sample may lose is
+     * dropped without trying the other slices. The other candidates are judged on every sample slice, so the
+     * choice is the one a full trial of every candidate would make whenever some candidate passes.
      */
-    Params choose(Volume v, TamperProfile profile) {
+    Params choose(Volume v, TamperProfile profile, int[] range) {
         int n = v.slices();
-        Volume sample = v.withSlices(sampleSlices(n));
+        int[] sampleSlices = sampleSlices(n);
+        Volume sample = v.withSlices(sampleSlices);
         Params best = null;
         long bestNum = -1;
         long bestDen = 1;
         for (Params p : candidates(profile, v.format())) {
-            Volume trial = sample.copy();
-            clampInward(trial, 1 + p.threshold());
+            int s = 1 + p.threshold();
+            PixelFormat f = v.format();
+            boolean clamp = range == null || range[0] < f.min() + s || range[1] > f.max() - s;
             BlockGrid g = p.grid(v.rows(), v.columns());
             int blocks = g.blockCount();
+            int whole = 0;
+            for (int b = 0; b < blocks; b++) {
+                whole += whole(g, b) ? 1 : 0;
+            }
+            long counted = (long) whole * sampleSlices.length;
             SplittableRandom r = new SplittableRandom(0x7A6L);
-            long[][] bits = new long[trial.slices()][blocks];
+            long[][] bits = new long[sampleSlices.length][blocks];
             for (long[] row : bits) {
                 for (int b = 0; b < blocks; b++) {
                     row[b] = r.nextLong();
                 }
             }
-            int[][] carried = new int[trial.slices()][2 * blocks];
             int leading = leadingBits(p, g, n);
-            int others = HORIZONTAL_BITS;
             // Sample slice 0 is the volume's slice 0: it carries the leading slice's longer codes.
-            backend.embedBlocks(trial, 0, 1, g, leading, bits, carried);
-            if (trial.slices() > 1) {
-                backend.embedBlocks(trial, 1, trial.slices(), g, others,
-                        Arrays.copyOfRange(bits, 1, bits.length), Arrays.copyOfRange(carried, 1, carried.length));
+            Volume first = sample.withSlices(0).copy();
+            if (clamp) {
+                clampInward(first, s);
             }
-            long counted = 0;
-            long full = 0;
-            for (int s = 0; s < trial.slices(); s++) {
-                int perBlock = s == 0 ? leading : others;
-                for (int b = 0; b < blocks; b++) {
-                    if (!whole(g, b)) {
-                        continue;
-                    }
-                    counted++;
-                    if (carried[s][2 * b] + carried[s][2 * b + 1] == perBlock) {
-                        full++;
-                    }
+            int[][] carried0 = new int[1][2 * blocks];
+            backend.embedBlocks(first, 0, 1, g, leading, new long[][] {bits[0]}, carried0);
+            long lost = lost(g, carried0, leading);
+            long seen = whole;
+            if (lost * 10_000 <= counted * 5 && sampleSlices.length > 1) {
+                Volume rest = sample.withSlices(java.util.stream.IntStream.range(1, sampleSlices.length).toArray())
+                        .copy();
+                if (clamp) {
+                    clampInward(rest, s);
                 }
+                int[][] carried = new int[rest.slices()][2 * blocks];
+                backend.embedBlocks(rest, 0, rest.slices(), g, HORIZONTAL_BITS,
+                        Arrays.copyOfRange(bits, 1, bits.length), carried);
+                lost += lost(g, carried, HORIZONTAL_BITS);
+                seen = counted;
             }
-            if (counted == 0 || full * 10_000 >= counted * 9_995) {
+            long full = seen - lost;
+            if (seen == counted && lost * 10_000 <= counted * 5) {
                 return p;
             }
-            if (best == null || full * bestDen > bestNum * counted) {
+            if (best == null || full * bestDen > bestNum * seen) {
                 best = p;
                 bestNum = full;
-                bestDen = counted;
+                bestDen = Math.max(1, seen);
             }
         }
         return best;
+    }
+
+    /** Blocks (not cut short) of the trial slices that did not carry all {@code perBlock} bits. */
+    private static long lost(BlockGrid g, int[][] carried, int perBlock) {
+        long lost = 0;
+        for (int[] c : carried) {
+            for (int b = 0; b < g.blockCount(); b++) {
+                if (whole(g, b) && c[2 * b] + c[2 * b + 1] != perBlock) {
+                    lost++;
+                }
+            }
+        }
+        return lost;
     }
 
     /** Slice 0, 1, a third, two thirds and the last: distinct, in order. */

@@ -4,13 +4,14 @@ import java.util.List;
 import org.filigrane.engine.spi.BlockGrid;
 
 /**
- * Block and column geometry of layer T. {@code DEFAULT} localizes to 16x16 blocks, or 32x32 when a volume's noise
- * leaves 16x16 blocks short of room, with one column code per block; {@code PAPER} reproduces Tan et al.: 18x18
+ * Block and column geometry of layer T. {@code DEFAULT} localizes to 32x32 blocks with one column code per block:
+ * a block's 16-bit code costs the same pixel changes whatever its size, so 32x32 cells change a quarter of what
+ * 16x16 cells did (FORMAT.md, "Profiles"); {@code PAPER} reproduces Tan et al.: 18x18
  * blocks whose CRC reads 2x2 sums (9x9 values) and 9x9 columns. Either way the embedding threshold (how many
  * error bins carry bits) is chosen per volume; FORMAT.md has the rule.
  */
 public enum TamperProfile {
-    DEFAULT(1, List.of(16, 32), 0, 1, 16),
+    DEFAULT(1, List.of(32), 0, 1, 16),
     PAPER(2, List.of(18), 9, 2, 8);
 
     private final int id;

@@ -119,7 +119,7 @@ public final class Watermarker implements AutoCloseable {
             input = volume.copy();
             robust.embed(input, spec.robustId());
         }
-        TamperLayer.Params tp = spec.has(Layer.TAMPER) ? tamper.choose(input, spec.profile()) : null;
+        TamperLayer.Params tp = spec.has(Layer.TAMPER) ? tamper.choose(input, spec.profile(), null) : null;
         int tHeadroom = tp != null ? tp.threshold() : 0;
         // The most R can carry: its largest threshold that the range leaves room for.
         int threshold = 1;
@@ -171,7 +171,7 @@ public final class Watermarker implements AutoCloseable {
                 throw new CapacityExceededException("stored range of " + w.format() + " too narrow for layers R and T",
                         1, 0);
             }
-            candidates.addAll(all.subList(Math.max(0, all.indexOf(tamper.choose(w, spec.profile()))), all.size()));
+            candidates.addAll(all.subList(Math.max(0, all.indexOf(tamper.choose(w, spec.profile(), range))), all.size()));
         } else {
             candidates.add(null);
         }

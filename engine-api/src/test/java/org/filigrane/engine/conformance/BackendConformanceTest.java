@@ -172,6 +172,7 @@ public abstract class BackendConformanceTest {
         SplittableRandom r = new SplittableRandom(seed("blockCodes", width));
         Volume v = volume(r, width);
         for (BlockGrid g : List.of(grid(r, v), TamperProfile.DEFAULT.grid(v.rows(), v.columns()),
+                TamperProfile.DEFAULT.grid(v.rows(), v.columns(), 16, 1),
                 TamperProfile.PAPER.grid(v.rows(), v.columns()))) {
             int[][] expected = new int[v.slices()][g.blockCount()];
             int[][] actual = new int[v.slices()][g.blockCount()];
@@ -198,7 +199,7 @@ public abstract class BackendConformanceTest {
         BlockGrid g = (switch (r.nextInt(3)) {
             case 0 -> grid(r, v);
             case 1 -> TamperProfile.DEFAULT.grid(v.rows(), v.columns(), 32, 1);
-            default -> TamperProfile.DEFAULT.grid(v.rows(), v.columns());
+            default -> TamperProfile.DEFAULT.grid(v.rows(), v.columns(), 16, 1);
         }).withThreshold(threshold);
         // Headroom of the threshold, as layer R makes before T; a smaller one when the format cannot give it.
         if (v.format().max() - v.format().min() < 2 * threshold + 1) {

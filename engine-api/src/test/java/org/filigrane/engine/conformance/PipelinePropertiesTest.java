@@ -138,7 +138,7 @@ public abstract class PipelinePropertiesTest {
             Volume v = Phantom.generate(BASE_SEED + f.bitsStored(), 10, 96, 112, f);
             EmbedResult embedded = wm.embed(v, WatermarkSpec.reversible("radiology", "tamper trials"));
             Volume marked = embedded.volume();
-            // The block size is the volume's: 16 where 16x16 blocks have room, else 32.
+            // The block size is the one the volume's header records.
             BlockGridCheck grid = new BlockGridCheck(embedded.blockSize());
             SplittableRandom r = new SplittableRandom(BASE_SEED ^ f.hashCode());
             for (int t = 0; t < 170; t++, trials++) {

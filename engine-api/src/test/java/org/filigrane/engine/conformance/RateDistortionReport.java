@@ -2,6 +2,7 @@ package org.filigrane.engine.conformance;
 
 import java.util.List;
 import org.filigrane.engine.CapacityExceededException;
+import org.filigrane.engine.EmbedResult;
 import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.PixelFormat;
 import org.filigrane.engine.Volume;
@@ -15,8 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rate-distortion curve of docs/BENCHMARKS.md: R+T PSNR (against the stored range, as Quality computes it, and
- * against the data's actual range) at growing payloads per slice on three volumes. Only with
- * {@code -Dfiligrane.rd=true}; uses the public API only, so the same file runs on an older release.
+ * against the data's actual range) at growing payloads per slice on four volumes, with T's block size, threshold and
+ * fully protected blocks. Only with {@code -Dfiligrane.rd=true}; uses the public API only (format 1's figures come
+ * from the same loop on a format 1 release, whose key class was {@code MasterKey}).
  */
 class RateDistortionReport {
 
@@ -27,18 +29,23 @@ class RateDistortionReport {
                 new ReferenceBackend());
         List<Volume> volumes = List.of(Phantom.generate(20261121L, 6, 256, 256, PixelFormat.unsigned(16, 12)),
                 Phantom.generate(20261121L, 6, 256, 256, PixelFormat.unsigned(8, 8)),
+                Phantom.generate(20261121L, 6, 256, 256, PixelFormat.signed(16, 16)),
                 NoisyVolumes.knee12(20261121L, 6, 160, 144));
-        System.out.println("| volume | payload bits/slice | PSNR stored range (dB) | PSNR actual range (dB) |");
+        System.out.println("| volume | payload bits/slice | PSNR stored range (dB) | PSNR actual range (dB) | T block, "
+                + "threshold | fully protected |");
         for (Volume v : volumes) {
             int[] range = v.valueRange();
             for (int perSlice : new int[] {256, 512, 1024, 2048, 4096, 8192, 16384}) {
                 String message = "p".repeat(Math.max(0, (perSlice * v.slices() - 8 * (40 + 4 * v.slices())) / 8));
                 try {
-                    Volume marked = wm.embed(v, WatermarkSpec.reversible("radiology", message)).volume();
+                    EmbedResult result = wm.embed(v, WatermarkSpec.reversible("radiology", message));
+                    Volume marked = result.volume();
                     double stored = Quality.psnr(v, marked, -1);
                     double actual = stored + 20 * Math.log10((double) (range[1] - range[0])
                             / (v.format().max() - v.format().min()));
-                    System.out.printf("| %s | %d | %.2f | %.2f |%n", v, perSlice, stored, actual);
+                    System.out.printf("| %s | %d | %.2f | %.2f | %dx%d, %d | %d of %d |%n", v, perSlice, stored, actual,
+                            result.blockSize(), result.blockSize(), result.threshold(), result.fullyProtected(),
+                            result.blocks());
                 } catch (CapacityExceededException e) {
                     System.out.printf("| %s | %d | refused | |%n", v, perSlice);
                 }
