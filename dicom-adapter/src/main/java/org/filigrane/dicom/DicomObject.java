@@ -271,6 +271,14 @@ public final class DicomObject {
         return path;
     }
 
+    /**
+     * This object known under another path: the same attributes and samples, for a file that was moved after it
+     * was read (a receiver that checks a data set, then renames it into place), so that it need not be read again.
+     */
+    public DicomObject at(Path newPath) {
+        return new DicomObject(newPath, attributes, transferSyntax, rows, columns, frames, format, words, bytes);
+    }
+
     /** Every attribute as read (pixel data included, decompressed for encapsulated input). */
     public AttributeList attributes() {
         return attributes;
