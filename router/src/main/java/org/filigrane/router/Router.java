@@ -223,8 +223,8 @@ public final class Router implements AutoCloseable {
 
         @Override
         public DicomReceiver.StoreResult stored(DicomReceiver.Peer peer, Path file, String sopClass,
-                String sopInstance, String transferSyntax) {
-            return store(peer, file, sopInstance, transferSyntax);
+                String sopInstance, String transferSyntax, DicomReceiver.Synced synced) {
+            return store(peer, file, sopInstance, transferSyntax, synced);
         }
 
         @Override
@@ -233,11 +233,29 @@ public final class Router implements AutoCloseable {
         }
     }
 
-    private DicomReceiver.StoreResult store(DicomReceiver.Peer peer, Path file, String sop, String ts) {
+    private DicomReceiver.StoreResult store(DicomReceiver.Peer peer, Path file, String sop, String ts,
+            DicomReceiver.Synced synced) {
         DicomObject object;
+        DicomInputException refused = null;
         try {
-            object = DicomObject.read(file);
+            object = DicomObject.read(file); // while the file's fsync runs
         } catch (DicomInputException e) {
+            object = null;
+            refused = e;
+        }
+        try {
+            synced.await(); // on disk: only now may it be renamed into the spool (or the quarantine)
+        } catch (IOException e) {
+            error("spool_failed", "cannot sync " + sop + ": " + e.getMessage(), null);
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // an orphan in incoming/ is removed at the next start
+            }
+            return new DicomReceiver.StoreResult(DicomReceiver.OUT_OF_RESOURCES, "cannot spool: " + e.getMessage());
+        }
+        if (refused != null) {
+            DicomInputException e = refused;
             int status = switch (e.kind()) {
                 case LOSSY -> DicomReceiver.REFUSED_LOSSY;
                 case COLOR -> DicomReceiver.REFUSED_COLOUR;

@@ -66,7 +66,13 @@ class RouterBenchmark {
                     route.partner.recipient = Hospital B
                     route.partner.key = issuer.key
                     route.partner.destination = ORTHANC@127.0.0.1:%d
-                    """.formatted(port, tmp.resolve("spool"), backend, orthanc.dicomPort));
+                    """.formatted(port, tmp.resolve("spool"), backend, orthanc.dicomPort)
+                    // for experiments: -Dfiligrane.bench.workers=N, -Dfiligrane.bench.associations=N
+                    + (System.getProperty("filigrane.bench.workers") == null ? ""
+                            : "workers = " + Integer.getInteger("filigrane.bench.workers") + "\n")
+                    + (System.getProperty("filigrane.bench.associations") == null ? ""
+                            : "route.partner.associations = " + Integer.getInteger("filigrane.bench.associations")
+                            + "\n"));
             try (RouterProcess router = new RouterProcess(tmp.resolve("route.conf"),
                     Path.of("target", "route-bench-router.log").toAbsolutePath())) {
                 router.start();
