@@ -55,10 +55,32 @@ final class AttributeDigest {
 
     /** SHA-256 of the canonical encoding of {@code a}, cut to {@link #HASH_BYTES}. */
     static byte[] hash(Attribute a) {
-        MessageDigest md = sha256();
+        Scratch s = SCRATCH.get();
+        MessageDigest md = s.md;
+        md.reset();
         encode(md, a);
         return java.util.Arrays.copyOf(md.digest(), HASH_BYTES);
     }
+
+    /**
+     * A digest and an encoder kept per thread: a manifest hashes every attribute of every object, and a new
+     * {@code MessageDigest} and PixelMed {@code DicomOutputStream} for each cost more than the hashing itself.
+     */
+    private static final class Scratch {
+        final MessageDigest md = sha256();
+        final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        final DicomOutputStream out;
+
+        Scratch() {
+            try {
+                out = new DicomOutputStream(buf, null, TransferSyntax.ExplicitVRLittleEndian);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     static MessageDigest sha256() {
         try {
@@ -115,11 +137,13 @@ final class AttributeDigest {
 
     /** The value as Explicit VR Little Endian writes it (padded to even length), without tag, VR and length. */
     private static byte[] valueBytes(Attribute a) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Scratch s = SCRATCH.get();
+        ByteArrayOutputStream buf = s.buf;
+        buf.reset();
         try {
-            DicomOutputStream out = new DicomOutputStream(buf, null, TransferSyntax.ExplicitVRLittleEndian);
-            a.write(out);
-            out.flush();
+            // PixelMed's stream writes straight through (no buffer of its own), so the bytes are all in buf now.
+            a.write(s.out);
+            s.out.flush();
         } catch (IOException | DicomException e) {
             throw new IllegalStateException("cannot encode " + a.getTag() + ": " + e.getMessage(), e);
         }

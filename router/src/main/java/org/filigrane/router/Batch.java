@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.filigrane.dicom.DicomObject;
 
 /**
  * One series on one route in the spool: a directory with the received instances ({@code in/}), the outputs once
@@ -61,6 +62,9 @@ final class Batch {
     long nextAttemptAt;
     String lastError;
     private FileChannel journal;
+    /** Instances as checked at reception, in memory while the router's budget allows (never after a restart). */
+    private final Map<String, DicomObject> held = new java.util.HashMap<>();
+    private final Map<String, Long> heldBytes = new java.util.HashMap<>();
 
     private Batch(String id, Path dir, String route, String seriesUid, long created) {
         this.id = id;
@@ -180,6 +184,50 @@ final class Batch {
 
     Path out() {
         return dir.resolve("out");
+    }
+
+    /**
+     * Holds {@code object}, the instance {@code sop} as it was checked at reception (already under its name in
+     * {@code in/}), so that processing need not read and parse it again; {@code bytes} is what it costs in memory.
+     * Returns the bytes this releases (an earlier copy of the same instance), to give back to the router's budget.
+     */
+    synchronized long hold(String sop, DicomObject object, long bytes) {
+        DicomObject previous = held.put(sop, object);
+        long freed = previous == null ? 0 : heldBytes.getOrDefault(sop, 0L);
+        heldBytes.put(sop, bytes);
+        return freed;
+    }
+
+    /**
+     * Takes the held objects when every instance of the series is held under its current name (null otherwise:
+     * after a restart, or when the router's memory budget was spent), and releases them all. The bytes released go
+     * back to the caller's budget through {@code release}.
+     */
+    synchronized List<DicomObject> takeHeld(java.util.function.LongConsumer release) {
+        List<DicomObject> objects = new ArrayList<>();
+        for (Map.Entry<String, String> e : instances.entrySet()) {
+            DicomObject o = held.get(e.getKey());
+            if (o == null || !o.path().equals(in().resolve(e.getValue()))) {
+                objects = null;
+                break;
+            }
+            objects.add(o);
+        }
+        releaseHeld(release);
+        return objects == null || objects.isEmpty() ? null : objects;
+    }
+
+    /** Drops the held objects (the batch is processed, quarantined or given up). */
+    synchronized void releaseHeld(java.util.function.LongConsumer release) {
+        long total = 0;
+        for (long v : heldBytes.values()) {
+            total += v;
+        }
+        held.clear();
+        heldBytes.clear();
+        if (total > 0) {
+            release.accept(total);
+        }
     }
 
     List<Path> inputFiles() {

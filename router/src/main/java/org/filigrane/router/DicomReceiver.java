@@ -47,11 +47,21 @@ final class DicomReceiver implements AutoCloseable {
         /** The route for these AE titles, or null to reject the association. */
         RouterConfig.Route route(String callingAe, String calledAe);
 
-        /** A complete data set in {@code file} (Part 10, fsynced): spool it durably or refuse it. */
-        StoreResult stored(Peer peer, Path file, String sopClass, String sopInstance, String transferSyntax);
+        /**
+         * A complete data set in {@code file} (Part 10): spool it durably or refuse it. The file is being fsynced
+         * meanwhile (so that checking it and syncing it overlap); {@code synced} waits for that, and the sink must
+         * wait for it before it makes the file part of the spool.
+         */
+        StoreResult stored(Peer peer, Path file, String sopClass, String sopInstance, String transferSyntax,
+                Synced synced);
 
         /** The association ended: released by the sender ({@code released}) or aborted, or the connection broke. */
         void ended(Peer peer, boolean released);
+    }
+
+    /** Waits until a received file is on disk (its fsync returned), or says why it could not be. */
+    interface Synced {
+        void await() throws IOException;
     }
 
     /** One association, as the sink sees it. */
@@ -282,18 +292,50 @@ final class DicomReceiver implements AutoCloseable {
     private void finishStore(Peer peer, Association association, Incoming in)
             throws IOException, DicomException, DicomNetworkException {
         StoreResult result;
+        Synced synced = null;
         try {
             in.finish();
+            synced = syncInBackground(in.file);
             result = sink.stored(peer, in.file, in.rq.getAffectedSOPClassUID(), in.rq.getAffectedSOPInstanceUID(),
-                    in.ts);
+                    in.ts, synced);
         } catch (IOException e) {
             in.discard();
             log.error("spool_write_failed", "association", peer.id(), "sop", in.rq.getAffectedSOPInstanceUID(),
                     "error", String.valueOf(e.getMessage()));
             result = new StoreResult(OUT_OF_RESOURCES, "cannot spool: " + e.getMessage());
         }
+        if (synced != null) {
+            try {
+                synced.await(); // done already when the sink spooled it; a refused file's sync is not left running
+            } catch (IOException e) {
+                // the sink has answered for it
+            }
+        }
         association.send(in.pcid, new CStoreResponseCommandMessage(in.rq.getAffectedSOPClassUID(),
                 in.rq.getAffectedSOPInstanceUID(), in.rq.getMessageID(), result.status()).getBytes(), null);
+    }
+
+    /** Starts fsyncing {@code file} on a virtual thread; the returned handle waits for it. */
+    private static Synced syncInBackground(Path file) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().name("filigrane-fsync").start(() -> {
+            try {
+                Durable.fsync(file);
+                done.complete(null);
+            } catch (IOException | RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return () -> {
+            try {
+                done.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the disk", e);
+            }
+        };
     }
 
     /** A data set being received: Part 10 meta header from the command, then the data set's bytes as they come. */
@@ -328,10 +370,8 @@ final class DicomReceiver implements AutoCloseable {
             }
         }
 
-        /** Flushed and fsynced: the bytes are on disk before anyone acknowledges them. */
+        /** Written and closed; not yet on disk (see {@link #syncInBackground}). */
         void finish() throws IOException {
-            out.flush();
-            fileOut.getFD().sync();
             out.close();
         }
 

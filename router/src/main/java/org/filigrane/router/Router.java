@@ -52,6 +52,8 @@ public final class Router implements AutoCloseable {
     private final Forwarder forwarder = new Forwarder();
     private final IssueRecorder issues;
     private final ExecutorService workers;
+    /** Series being sent (as many as workers): a worker hands a processed series over and takes the next one. */
+    private final ExecutorService forwarders;
     private final ExecutorService senders = Executors.newCachedThreadPool(r -> daemon(r, "filigrane-sender"));
     private final ScheduledExecutorService ticker;
     private final DicomReceiver receiver;
@@ -60,6 +62,9 @@ public final class Router implements AutoCloseable {
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong quarantined = new AtomicLong();
+    /** Memory taken by instances held between reception and processing (see {@link Batch#hold}). */
+    private final AtomicLong heldBytes = new AtomicLong();
+    private final long holdLimit = Runtime.getRuntime().maxMemory() / 4;
     private volatile Map<String, Object> lastError;
     private long lastStatus;
 
@@ -76,6 +81,7 @@ public final class Router implements AutoCloseable {
         }
         recover();
         this.workers = Executors.newFixedThreadPool(config.workers(), r -> daemon(r, "filigrane-worker"));
+        this.forwarders = Executors.newFixedThreadPool(config.workers(), r -> daemon(r, "filigrane-forwarder"));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "filigrane-scheduler"));
         try {
             this.receiver = new DicomReceiver(config, incoming, new Sink(), log);
@@ -153,6 +159,8 @@ public final class Router implements AutoCloseable {
         workers.shutdown();
         try {
             workers.awaitTermination(30, TimeUnit.SECONDS);
+            forwarders.shutdown();
+            forwarders.awaitTermination(30, TimeUnit.SECONDS);
             senders.shutdown();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -215,8 +223,8 @@ public final class Router implements AutoCloseable {
 
         @Override
         public DicomReceiver.StoreResult stored(DicomReceiver.Peer peer, Path file, String sopClass,
-                String sopInstance, String transferSyntax) {
-            return store(peer, file, sopInstance, transferSyntax);
+                String sopInstance, String transferSyntax, DicomReceiver.Synced synced) {
+            return store(peer, file, sopInstance, transferSyntax, synced);
         }
 
         @Override
@@ -225,11 +233,29 @@ public final class Router implements AutoCloseable {
         }
     }
 
-    private DicomReceiver.StoreResult store(DicomReceiver.Peer peer, Path file, String sop, String ts) {
+    private DicomReceiver.StoreResult store(DicomReceiver.Peer peer, Path file, String sop, String ts,
+            DicomReceiver.Synced synced) {
         DicomObject object;
+        DicomInputException refused = null;
         try {
-            object = DicomObject.read(file);
+            object = DicomObject.read(file); // while the file's fsync runs
         } catch (DicomInputException e) {
+            object = null;
+            refused = e;
+        }
+        try {
+            synced.await(); // on disk: only now may it be renamed into the spool (or the quarantine)
+        } catch (IOException e) {
+            error("spool_failed", "cannot sync " + sop + ": " + e.getMessage(), null);
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // an orphan in incoming/ is removed at the next start
+            }
+            return new DicomReceiver.StoreResult(DicomReceiver.OUT_OF_RESOURCES, "cannot spool: " + e.getMessage());
+        }
+        if (refused != null) {
+            DicomInputException e = refused;
             int status = switch (e.kind()) {
                 case LOSSY -> DicomReceiver.REFUSED_LOSSY;
                 case COLOR -> DicomReceiver.REFUSED_COLOUR;
@@ -258,11 +284,13 @@ public final class Router implements AutoCloseable {
                 if (previous != null) {
                     name = previous;
                 }
+                Path target = b.in().resolve(name);
                 // fsynced file, rename, fsynced directory: durable once this returns, so the ack may go out
-                Durable.move(file, b.in().resolve(name), false);
+                Durable.move(file, target, false);
                 b.appendLazily("RECV", sop, name, peer.callingAe());
                 b.instances.put(sop, name);
                 b.lastActivity = System.currentTimeMillis();
+                hold(b, sop, object.at(target));
             }
             received.incrementAndGet();
             return DicomReceiver.StoreResult.OK;
@@ -270,6 +298,21 @@ public final class Router implements AutoCloseable {
             error("spool_failed", "cannot spool " + sop + ": " + e.getMessage(), series);
             return new DicomReceiver.StoreResult(DicomReceiver.OUT_OF_RESOURCES, "cannot spool: " + e.getMessage());
         }
+    }
+
+    /** Keeps the checked object for processing while the memory budget allows (else processing reads the file). */
+    private void hold(Batch b, String sop, DicomObject object) {
+        long bytes = (long) object.rows() * object.columns() * object.frames() * (object.format().bitsAllocated() / 8)
+                + 16 * 1024;
+        if (heldBytes.addAndGet(bytes) <= holdLimit) {
+            heldBytes.addAndGet(-b.hold(sop, object, bytes));
+        } else {
+            heldBytes.addAndGet(-bytes);
+        }
+    }
+
+    private void releaseHeld(long bytes) {
+        heldBytes.addAndGet(-bytes);
     }
 
     private synchronized Batch batchFor(DicomReceiver.Peer peer, String series) throws IOException {
@@ -378,18 +421,44 @@ public final class Router implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code b}'s next steps: processing (and the ledger record) on a worker, then forwarding on a forwarder,
+     * so that a worker takes the next series while the last one is being sent (processing is CPU-bound, forwarding
+     * waits on the destination). The batch stays in {@code running} until both are done.
+     */
     private void submit(Batch b) {
         running.add(b.id);
         workers.execute(() -> {
+            boolean handedOver = false;
             try {
-                work(b);
+                RouterConfig.Route route = prepare(b);
+                if (route != null) {
+                    forwarders.execute(() -> {
+                        try {
+                            forward(b, route);
+                        } catch (RuntimeException e) {
+                            failed(b, e);
+                        } finally {
+                            running.remove(b.id);
+                        }
+                    });
+                    handedOver = true;
+                }
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopping: the journal keeps the batch where it is, the next start goes on from there
             } catch (RuntimeException e) {
-                error("worker_failed", e.toString(), b.seriesUid);
-                quarantine(b, SeriesProcessor.report("internal error: " + e));
+                failed(b, e);
             } finally {
-                running.remove(b.id);
+                if (!handedOver) {
+                    running.remove(b.id);
+                }
             }
         });
+    }
+
+    private void failed(Batch b, RuntimeException e) {
+        error("worker_failed", e.toString(), b.seriesUid);
+        quarantine(b, SeriesProcessor.report("internal error: " + e));
     }
 
     private RouterConfig.Route routeNamed(String name) {
@@ -401,16 +470,17 @@ public final class Router implements AutoCloseable {
         return null;
     }
 
-    private void work(Batch b) {
+    /** Processes and records {@code b} if not done yet; its route when it may be forwarded now, else null. */
+    private RouterConfig.Route prepare(Batch b) {
         RouterConfig.Route route = routeNamed(b.route);
         if (route == null) {
             quarantine(b, SeriesProcessor.report("route '" + b.route + "' is no longer configured"));
-            return;
+            return null;
         }
         if (!b.processed) {
             long t0 = System.nanoTime();
             try {
-                SeriesProcessor.Processed p = processor.process(b, route);
+                SeriesProcessor.Processed p = processor.process(b, route, b.takeHeld(this::releaseHeld));
                 b.markProcessed(p.outputs(), p.issued());
                 log.info("series_processed", "batch", b.id, "route", b.route, "mode", route.mode().name()
                         .toLowerCase(), "series", b.seriesUid, "instances", b.instances.size(), "outputs",
@@ -418,10 +488,10 @@ public final class Router implements AutoCloseable {
                         "ms", (System.nanoTime() - t0) / 1_000_000);
             } catch (SeriesProcessor.Rejected e) {
                 quarantine(b, e.report);
-                return;
+                return null;
             } catch (IOException e) {
                 quarantine(b, SeriesProcessor.report("processing failed: " + e.getMessage()));
-                return;
+                return null;
             }
             b.state = Batch.State.FORWARDING;
         }
@@ -439,10 +509,10 @@ public final class Router implements AutoCloseable {
                 b.lastError = "cannot record the issued watermark: " + e.getMessage();
                 b.nextAttemptAt = System.currentTimeMillis() + config.retryFirstMillis();
                 error("ledger_failed", b.lastError, b.seriesUid);
-                return;
+                return null;
             }
         }
-        forward(b, route);
+        return route;
     }
 
     private void forward(Batch b, RouterConfig.Route route) {
@@ -566,6 +636,7 @@ public final class Router implements AutoCloseable {
 
     /** Moves the whole batch (instances, outputs, journal) to the quarantine with {@code report.json}. */
     private void quarantine(Batch b, Map<String, Object> report) {
+        b.releaseHeld(this::releaseHeld);
         report.put("batch", b.id);
         report.put("route", b.route);
         report.put("seriesInstanceUid", b.seriesUid);

@@ -1,8 +1,6 @@
 package org.filigrane.router;
 
 import com.pixelmed.dicom.Attribute;
-import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.TagFromName;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -56,12 +54,17 @@ final class SeriesProcessor {
         this.backend = backend;
     }
 
-    /** Processes {@code b} on {@code route}. */
-    Processed process(Batch b, RouterConfig.Route route) throws Rejected, IOException {
+    /**
+     * Processes {@code b} on {@code route}; {@code held} are its instances as checked at reception (null: read
+     * them from the spool, as after a restart).
+     */
+    Processed process(Batch b, RouterConfig.Route route, List<DicomObject> held) throws Rejected, IOException {
         Durable.deleteTree(b.out());
         DicomSeries series;
         try {
-            series = DicomReader.read(b.inputFiles(), new DicomReader.Options(b.seriesUid, false));
+            // The same files either way: held objects were parsed from them, then renamed into in/ unchanged.
+            series = held != null ? DicomReader.assemble(b.seriesUid, held, false)
+                    : DicomReader.read(b.inputFiles(), new DicomReader.Options(b.seriesUid, false));
         } catch (DicomInputException e) {
             String reason = (e.kind() == DicomInputException.Kind.SLICE_GAP ? "incomplete series: " : "bad input: ")
                     + e.getMessage();
@@ -129,32 +132,15 @@ final class SeriesProcessor {
         return outputs(b, written);
     }
 
-    /** The outputs with their SOP Instance UIDs, fsynced (in parallel: the disk merges them) with their directory. */
+    /**
+     * The outputs with their SOP Instance UIDs (from each file's meta header). They are durable already: the
+     * adapter writes through its journal, which syncs every file and the directory before it returns, and the
+     * received files of a verify route were synced when they were spooled.
+     */
     private static List<Batch.Output> outputs(Batch b, List<Path> files) throws IOException {
         List<Batch.Output> outs = new ArrayList<>();
         for (Path f : files) {
-            AttributeList h = new AttributeList();
-            try {
-                h.read(f.toString(), TagFromName.PixelData);
-            } catch (DicomException e) {
-                throw new IOException("cannot read back " + f + ": " + e.getMessage(), e);
-            }
-            outs.add(new Batch.Output(Attribute.getSingleStringValueOrEmptyString(h, TagFromName.SOPInstanceUID)
-                    .trim(), b.dir.relativize(f).toString()));
-        }
-        try {
-            files.parallelStream().forEach(f -> {
-                try {
-                    Durable.fsync(f);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
-        if (!files.isEmpty()) {
-            Durable.fsyncDirectory(files.get(0).getParent());
+            outs.add(new Batch.Output(StoreScu.FileInfo.of(f).sopInstance(), b.dir.relativize(f).toString()));
         }
         return outs;
     }

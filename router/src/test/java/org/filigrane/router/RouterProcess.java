@@ -22,7 +22,13 @@ final class RouterProcess implements AutoCloseable {
         long before = Files.exists(log) ? Files.size(log) : 0;
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx768m", "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", System.getProperty("java.class.path")));
+        String jfr = System.getProperty("filigrane.bench.jfr", "");
+        if (!jfr.isEmpty()) {
+            // profiling the router of a benchmark run: scripts/route-bench.sh with FILIGRANE_JFR=file.jfr
+            cmd.add(1, "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+        }
+        cmd.addAll(List.of(
                 "org.filigrane.router.RouterMain", "--config", config.toString(), "--foreground"));
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
