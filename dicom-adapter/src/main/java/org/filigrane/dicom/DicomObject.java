@@ -187,6 +187,18 @@ public final class DicomObject {
      * these give back every stored bit of Pixel Data; watermarking and restoring never change them.
      */
     byte[] unstoredBitsHash() {
+        if (leanLength >= 0 && leanTail.length == 0) {
+            // A lean object without padding: all zeros, the same hash for every object of this shape.
+            return LEAN_HASHES.computeIfAbsent((long) unstoredLength() << 1 | (format.bitsAllocated() == 16 ? 1 : 0),
+                    k -> computeUnstoredBitsHash()).clone();
+        }
+        return computeUnstoredBitsHash();
+    }
+
+    /** Hashes of padding-free lean objects by length and width (a batch meets a few shapes, many times each). */
+    private static final java.util.Map<Long, byte[]> LEAN_HASHES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private byte[] computeUnstoredBitsHash() {
         java.security.MessageDigest md = AttributeDigest.sha256();
         int total = unstoredLength();
         boolean wide = format.bitsAllocated() == 16;
@@ -205,6 +217,24 @@ public final class DicomObject {
         }
         md.update(buf, 0, k);
         return md.digest();
+    }
+
+    /**
+     * Whether this object's raw Pixel Data samples are exactly those of {@code built} (an attribute made by
+     * {@link #pixelDataWith}): a decoded output against what was encoded, one array comparison. False when the two
+     * hold their samples differently (then compare values and unstored bits instead).
+     */
+    boolean hasRawPixels(Attribute built) throws DicomException {
+        if (leanLength >= 0) {
+            return false;
+        }
+        if (words != null && built instanceof OtherWordAttribute) {
+            return java.util.Arrays.equals(words, built.getShortValues());
+        }
+        if (bytes != null && built instanceof OtherByteAttribute) {
+            return java.util.Arrays.equals(bytes, built.getByteValues());
+        }
+        return false;
     }
 
     /** How many raw samples Pixel Data holds (frames and padding): the length {@link #unstored} runs over. */

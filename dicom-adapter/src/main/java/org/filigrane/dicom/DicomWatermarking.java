@@ -651,9 +651,10 @@ public final class DicomWatermarking {
                     try {
                         FiligraneHeader.writeManifests(out, manifests.get(i), list);
                         short[][] frames = frames(series, i, result.volume());
-                        out.put(o.pixelDataWith(frames));
+                        Attribute pixels = o.pixelDataWith(frames);
+                        out.put(pixels);
                         byte[] b = encode(out, o.outputTransferSyntax(), o.path());
-                        checkFile(DicomObject.parse(targets.get(i), b), frames, o, manifests.get(i),
+                        checkFile(DicomObject.parse(targets.get(i), b), pixels, frames, o, manifests.get(i),
                                 unstoredHashes.get(i));
                         return b;
                     } catch (DicomException | IOException | DicomInputException e) {
@@ -677,11 +678,13 @@ public final class DicomWatermarking {
     }
 
     /**
-     * One decoded output against what was meant: its pixels, its unstored bits (equal to the source's, sample by
-     * sample) and its manifest (computed with the source's hash of those bits, {@code sourceHash}).
+     * One decoded output against what was meant: its pixel values (the watermarked volume's), its unstored bits
+     * (the source's: when the decoded raw samples are exactly the encoded ones, {@code built}, they are those
+     * {@link DicomObject#pixelDataWith} kept; otherwise compared sample by sample) and its manifest (computed with
+     * the source's hash of those bits, {@code sourceHash}).
      */
-    private static void checkFile(DicomObject back, short[][] frames, DicomObject source, byte[] manifest,
-            byte[] sourceHash) throws IOException {
+    private static void checkFile(DicomObject back, Attribute built, short[][] frames, DicomObject source,
+            byte[] manifest, byte[] sourceHash) throws IOException, DicomException {
         short[] values = new short[back.rows() * back.columns()];
         if (back.frames() != frames.length || values.length != frames[0].length) {
             throw new IOException("the decoded object has another shape");
@@ -692,7 +695,7 @@ public final class DicomWatermarking {
                 throw new IOException("the decoded frame " + f + " differs from the watermarked pixels");
             }
         }
-        if (!source.sameUnstoredBits(back)) {
+        if (!back.hasRawPixels(built) && !source.sameUnstoredBits(back)) {
             throw new IOException("pixel bits outside Bits Stored differ");
         }
         if (!Arrays.equals(Manifest.of(back.attributes(), sourceHash).toBytes(), manifest)) {
