@@ -17,6 +17,7 @@ fi
 [ -f key ] || "$F" keygen -o key >/dev/null
 bytes=$(du -sb archive | cut -f1); mb=$(echo "$bytes / 1000000" | bc -l)
 pixels=$((N * S * 512 * 512))
+echo "$(date -u '+%F %T UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "archive: $N series x $S slices 512x512 signed 16-bit, $(printf %.1f "$mb") MB on disk, $pixels pixels"
 sync
 t() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
@@ -28,9 +29,12 @@ for workers in 1 2; do
   rm -rf out ledger.db
   sync
   t0=$(date +%s.%N)
-  "$F" batch embed archive -o out --key-file key --recipient partner --ledger ledger.db --workers $workers -q \
-    2>/dev/null | tee batch-$workers.txt
+  # FILIGRANE_JFR=1: a JFR recording of each run (batch-N.jfr), to see where the time goes.
+  jfr=""; [ "${FILIGRANE_JFR:-0}" = 1 ] && jfr="-XX:StartFlightRecording=filename=$W/batch-$workers.jfr,settings=profile"
+  JAVA_TOOL_OPTIONS="$jfr" "$F" batch embed archive -o out --key-file key --recipient partner --ledger ledger.db \
+    --workers $workers -q 2>/dev/null | tee batch-$workers.txt
   t1=$(date +%s.%N); tb=$(echo "$t1 - $t0" | bc -l)
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   printf "batch embed, %d worker(s): %.2f s wall (JVM start included) = %.1f MB/s = %.0f%% of cp -r, %.0f%% of cp -r + sync\n" \
     "$workers" "$tb" "$(echo "$mb / $tb" | bc -l)" "$(echo "100 * $tc / $tb" | bc -l)" "$(echo "100 * $tcs / $tb" | bc -l)"
 done

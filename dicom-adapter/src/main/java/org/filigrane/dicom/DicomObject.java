@@ -187,26 +187,28 @@ public final class DicomObject {
      * these give back every stored bit of Pixel Data; watermarking and restoring never change them.
      */
     byte[] unstoredBitsHash() {
+        if (leanLength >= 0 && leanTail.length == 0) {
+            // A lean object without padding: all zeros, the same hash for every object of this shape.
+            return LEAN_HASHES.computeIfAbsent((long) unstoredLength() << 1 | (format.bitsAllocated() == 16 ? 1 : 0),
+                    k -> computeUnstoredBitsHash()).clone();
+        }
+        return computeUnstoredBitsHash();
+    }
+
+    /** Hashes of padding-free lean objects by length and width (a batch meets a few shapes, many times each). */
+    private static final java.util.Map<Long, byte[]> LEAN_HASHES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private byte[] computeUnstoredBitsHash() {
         java.security.MessageDigest md = AttributeDigest.sha256();
-        int n = rows * columns * frames;
-        boolean lean = leanLength >= 0;
-        int total = lean ? leanLength
-                : format.bitsAllocated() == 16 ? words.length : bytes != null ? bytes.length : 2 * words.length;
+        int total = unstoredLength();
         boolean wide = format.bitsAllocated() == 16;
-        if (wide) {
-            return unstoredBitsHash16(md, n);
+        if (wide && leanLength < 0) {
+            return unstoredBitsHash16(md, rows * columns * frames);
         }
         byte[] buf = new byte[8192];
         int k = 0;
         for (int i = 0; i < total; i++) {
-            int v;
-            if (lean) {
-                // A lean object's samples were all canonical (no deviation); only its padding was kept.
-                v = i < n ? 0 : leanTail[i - n] & (wide ? 0xFFFF : 0xFF);
-            } else {
-                int r = raw(i);
-                v = i < n ? r ^ canonical(value(r)) : r;
-            }
+            int v = unstored(i);
             if (wide) {
                 buf[k++] = (byte) (v >> 8);
             }
@@ -252,6 +254,62 @@ public final class DicomObject {
         }
         md.update(buf, 0, k);
         return md.digest();
+    }
+
+    /**
+     * Whether this object's raw Pixel Data samples are exactly those of {@code built} (an attribute made by
+     * {@link #pixelDataWith}): a decoded output against what was encoded, one array comparison. False when the two
+     * hold their samples differently (then compare values and unstored bits instead).
+     */
+    boolean hasRawPixels(Attribute built) throws DicomException {
+        if (leanLength >= 0) {
+            return false;
+        }
+        if (words != null && built instanceof OtherWordAttribute) {
+            return java.util.Arrays.equals(words, built.getShortValues());
+        }
+        if (bytes != null && built instanceof OtherByteAttribute) {
+            return java.util.Arrays.equals(bytes, built.getByteValues());
+        }
+        return false;
+    }
+
+    /** How many raw samples Pixel Data holds (frames and padding): the length {@link #unstored} runs over. */
+    private int unstoredLength() {
+        if (leanLength >= 0) {
+            return leanLength;
+        }
+        return format.bitsAllocated() == 16 ? words.length : bytes != null ? bytes.length : 2 * words.length;
+    }
+
+    /** Sample {@code i}'s bits outside the volume: its deviation from canonical, or the raw padding sample. */
+    private int unstored(int i) {
+        int n = rows * columns * frames;
+        if (leanLength >= 0) {
+            // A lean object's samples were all canonical (no deviation); only its padding was kept.
+            return i < n ? 0 : leanTail[i - n] & (format.bitsAllocated() == 16 ? 0xFFFF : 0xFF);
+        }
+        int r = raw(i);
+        return i < n ? r ^ canonical(value(r)) : r;
+    }
+
+    /**
+     * Whether {@code other} has the same pixel bits outside the volume as this object (what
+     * {@link #unstoredBitsHash} hashes), compared sample by sample: the streamed write's self-check, which would
+     * otherwise hash every output once more.
+     */
+    boolean sameUnstoredBits(DicomObject other) {
+        int total = unstoredLength();
+        if (other.unstoredLength() != total || other.rows * other.columns * other.frames != rows * columns * frames
+                || other.format.bitsAllocated() != format.bitsAllocated()) {
+            return false;
+        }
+        for (int i = 0; i < total; i++) {
+            if (unstored(i) != other.unstored(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void checkTransferSyntax(Path file, String ts) throws DicomInputException {
