@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.filigrane.engine.spi.Backend;
 
@@ -20,6 +21,8 @@ import org.filigrane.engine.spi.Backend;
  */
 public final class Watermarker implements AutoCloseable {
     private static final String MAC_PURPOSE = "R-mac";
+    /** Layer D: the issuer-wide layout and sync pattern, and each recipient's own pattern. */
+    private static final String ROBUST_LAYOUT_PURPOSE = "D-layout";
     private static final String ROBUST_PURPOSE = "D-pattern";
     private static final int FLAG_ROBUST = 4;
 
@@ -29,6 +32,7 @@ public final class Watermarker implements AutoCloseable {
     private final ReversibleLayer reversible;
     private final TamperLayer tamper;
     private final RobustLayer robust;
+    private final RobustTracer tracer;
 
     private Watermarker(Backend backend, boolean ownsBackend, MasterKey key) {
         this.backend = backend;
@@ -36,8 +40,9 @@ public final class Watermarker implements AutoCloseable {
         this.key = key;
         this.reversible = new ReversibleLayer(backend);
         this.tamper = new TamperLayer(backend);
-        // Layer D's pattern depends on the master key only, so one extraction reveals the ID without a key search.
-        this.robust = new RobustLayer(backend, key.derive(ROBUST_PURPOSE, ""));
+        // Layer D: one layout for all recipients (the detector finds the geometry once), signs per recipient.
+        this.robust = new RobustLayer(backend, key.derive(ROBUST_LAYOUT_PURPOSE, ""));
+        this.tracer = new RobustTracer(robust);
     }
 
     /** With the fastest backend that runs here ({@code auto}). */
@@ -82,7 +87,7 @@ public final class Watermarker implements AutoCloseable {
         if (spec.has(Layer.ROBUST)) {
             // R rides on D's output, so measure that.
             input = volume.copy();
-            robust.embed(input, spec.robustId());
+            embedRobust(input, spec);
         }
         ReversibleLayer.Room room = reversible.capacity(input, spec.shrink());
         long overhead = ReversibleLayer.streamBits(room.mapBits(), Payload.size(spec.recipient(), "",
@@ -108,7 +113,7 @@ public final class Watermarker implements AutoCloseable {
             volume.checkRange();
         }
         if (spec.has(Layer.ROBUST)) {
-            robust.embed(w, spec.robustId());
+            embedRobust(w, spec);
             range = null;
         }
         if (!spec.has(Layer.REVERSIBLE)) {
@@ -230,10 +235,94 @@ public final class Watermarker implements AutoCloseable {
 
     // ---- layer D ----
 
-    /** Blind detection of layer D's recipient ID, also on 8-bit, flipped, rotated or JPEG-compressed exports. */
+    private void embedRobust(Volume w, WatermarkSpec spec) {
+        RobustLayer.RecipientKey recipientKey = new RobustLayer.RecipientKey(key.derive(ROBUST_PURPOSE,
+                spec.recipient()));
+        robust.embed(w, robust.pattern(recipientKey, spec.robustId()), spec.displayWindow());
+    }
+
+    /**
+     * Finds which of {@code candidates} (the ledger's issued layer-D watermarks) an image or volume carries, also in
+     * an 8-bit export that was windowed, flipped, turned, cropped, rescaled (0.5x to 2x), blurred, noised or saved as
+     * JPEG. Reports the best candidate with a bound on the probability that a candidate list of this size reaches its
+     * score by chance; {@code found} only when that bound is at most {@link TraceResult#FALSE_POSITIVE_LIMIT}.
+     * Duplicate candidates are scored once. Never changes {@code image}.
+     */
+    public TraceResult trace(Volume image, java.util.Collection<RobustCandidate> candidates) {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(candidates, "candidates");
+        java.util.Map<String, RobustLayer.RecipientKey> keys = new java.util.HashMap<>();
+        java.util.LinkedHashSet<RobustCandidate> unique = new java.util.LinkedHashSet<>();
+        for (RobustCandidate c : candidates) {
+            unique.add(Objects.requireNonNull(c, "candidate"));
+        }
+        List<RobustTracer.Prepared> prepared = new ArrayList<>(unique.size());
+        for (RobustCandidate c : unique) {
+            RobustLayer.RecipientKey k = keys.computeIfAbsent(c.recipient(),
+                    r -> new RobustLayer.RecipientKey(key.derive(ROBUST_PURPOSE, r)));
+            prepared.add(new RobustTracer.Prepared(c, RobustTracer.markChips(robust.pattern(k, c.robustId()))));
+        }
+        return tracer.trace(image, prepared);
+    }
+
+    /**
+     * Reads layer D's robust ID blind for the recipient named by layer R's payload (format 2 keys D's pattern per
+     * recipient, so a volume without a readable layer R gives "not found": use {@link #trace} with the ledger's
+     * candidates for exports). Also on flipped or turned copies.
+     */
     public RobustDetection detectRobust(Volume volume) {
         Objects.requireNonNull(volume, "volume");
-        return robust.detect(volume);
+        Found found = find(volume);
+        if (found == null || found.header == null) {
+            return RobustDetection.notFound(volume.slices());
+        }
+        String recipient;
+        try {
+            recipient = Payload.parse(reversible.decode(found.volume, found.header).payload()).recipient();
+        } catch (MalformedWatermarkException e) {
+            return RobustDetection.notFound(volume.slices());
+        }
+        return detectRobust(volume, recipient);
+    }
+
+    /** Reads layer D's robust ID blind for {@code recipient}, slice by slice, at scale 1 (see {@link #trace}). */
+    public RobustDetection detectRobust(Volume volume, String recipient) {
+        Objects.requireNonNull(volume, "volume");
+        Objects.requireNonNull(recipient, "recipient");
+        RobustLayer.RecipientKey k = new RobustLayer.RecipientKey(key.derive(ROBUST_PURPOSE, recipient));
+        java.util.Map<Long, int[]> tallies = new java.util.LinkedHashMap<>();
+        for (int s = 0; s < volume.slices(); s++) {
+            for (RobustTracer.Geometry g : tracer.search(volume, s, false)) {
+                Long id = tracer.decode(k, g);
+                if (id == null || g.squares() <= 0) {
+                    continue;
+                }
+                double score = RobustTracer.correlation(RobustTracer.markChips(robust.pattern(k, id)), g)
+                        / Math.sqrt(g.squares());
+                if (RobustTracer.KEEP * Math.exp(-score * score / 2) <= TraceResult.FALSE_POSITIVE_LIMIT) {
+                    int[] t = tallies.computeIfAbsent(id, x -> new int[1 + Dihedral.values().length]);
+                    t[0]++;
+                    t[1 + g.orientation().ordinal()]++;
+                    break;
+                }
+            }
+        }
+        Map.Entry<Long, int[]> best = null;
+        for (Map.Entry<Long, int[]> e : tallies.entrySet()) {
+            if (best == null || e.getValue()[0] > best.getValue()[0]) {
+                best = e;
+            }
+        }
+        if (best == null) {
+            return RobustDetection.notFound(volume.slices());
+        }
+        Dihedral orientation = Dihedral.IDENTITY;
+        for (Dihedral d : Dihedral.values()) {
+            if (best.getValue()[1 + d.ordinal()] > best.getValue()[1 + orientation.ordinal()]) {
+                orientation = d;
+            }
+        }
+        return new RobustDetection(true, best.getKey(), volume.slices(), best.getValue()[0], orientation.label());
     }
 
     // ---- discovery ----
