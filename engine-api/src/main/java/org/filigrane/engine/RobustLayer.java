@@ -142,32 +142,21 @@ final class RobustLayer {
                     + v.rows() + "x" + v.columns());
         }
         RobustStrength strength = RobustStrength.of(v, window);
-        PixelFormat format = v.format();
-        int columns = v.columns();
         int[] host = new int[down * across * BLOCK];
         int[] delta = new int[host.length];
+        // First pass: each block's margin from its texture and place in the window; then the budget cap.
+        int[][] margins = new int[v.slices()][down * across];
+        for (int s = 0; s < v.slices(); s++) {
+            blockMargins(v, s, strength, margins[s]);
+        }
+        long cap = strength.cap(margins);
         for (int s = 0; s < v.slices(); s++) {
             backend.dctForward(v, s, 0, 0, host);
             java.util.Arrays.fill(delta, 0);
-            short[] pixels = v.slice(s);
             for (int by = 0; by < down; by++) {
                 for (int bx = 0; bx < across; bx++) {
                     int block = (by * across + bx) * BLOCK;
-                    long energy = 0;
-                    for (int i = 1; i < BLOCK; i++) {
-                        energy += (long) host[block + i] * host[block + i];
-                    }
-                    int min = Integer.MAX_VALUE;
-                    int max = Integer.MIN_VALUE;
-                    for (int r = 0; r < 8; r++) {
-                        int row = (by * 8 + r) * columns + bx * 8;
-                        for (int c = 0; c < 8; c++) {
-                            int x = format.value(pixels[row + c]);
-                            min = Math.min(min, x);
-                            max = Math.max(max, x);
-                        }
-                    }
-                    long margin = strength.margin(energy, min, max);
+                    long margin = Math.min(cap, margins[s][by * across + bx]);
                     int firstSlot = ((by % TILE) * TILE + bx % TILE) * CHIPS_PER_BLOCK;
                     for (int slot = firstSlot; slot < firstSlot + CHIPS_PER_BLOCK; slot++) {
                         int at = block + coefficientOf[slot];
@@ -180,6 +169,24 @@ final class RobustLayer {
                 }
             }
             backend.dctAddInverse(v, s, delta);
+        }
+    }
+
+    /** Each whole block's uncapped margin ({@link RobustStrength#margin}) from its samples. */
+    private static void blockMargins(Volume v, int s, RobustStrength strength, int[] out) {
+        PixelFormat format = v.format();
+        int columns = v.columns();
+        int across = columns / 8;
+        short[] pixels = v.slice(s);
+        int[] x = new int[BLOCK];
+        for (int b = 0; b < out.length; b++) {
+            int corner = (b / across) * 8 * columns + (b % across) * 8;
+            for (int r = 0; r < 8; r++) {
+                for (int c = 0; c < 8; c++) {
+                    x[r * 8 + c] = format.value(pixels[corner + r * columns + c]);
+                }
+            }
+            out[b] = (int) strength.margin(x);
         }
     }
 }

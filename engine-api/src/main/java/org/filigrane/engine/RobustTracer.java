@@ -24,9 +24,12 @@ import java.util.List;
  * image and of w, so by Hoeffding's inequality {@code P(T >= t) <= exp(-t^2 / 2)}, whatever the image.
  */
 final class RobustTracer {
-    /** Geometries kept per slice and pass for candidate scoring. */
+    /** Fewest and most geometries kept per slice and pass for candidate scoring (see {@link #keep}). */
     static final int KEEP = 8;
-    /** Trial scales of the second pass: 0.75 to 2 in steps of 1 %, and down to 0.5 in steps of 2 %. */
+    static final int MAX_KEEP = 64;
+    /** Ratio between neighbouring trial scales of the second pass. */
+    static final double STEP = 1.015;
+    /** Trial scales of the second pass: 0.5 to 2 (without 1) in steps of 1.5 %, refined by thirds around the best. */
     static final double[] SCALES = scales();
 
     private static final double[][] COS = new double[8][8];
@@ -55,12 +58,12 @@ final class RobustTracer {
 
     private static double[] scales() {
         List<Double> list = new ArrayList<>();
-        for (double s = 0.75; s <= 2.0001; s *= 1.01) {
-            if (Math.abs(s - 1) > 0.004) {
+        for (double s = 0.75; s <= 2.0001; s *= STEP) {
+            if (Math.abs(s - 1) > 0.006) {
                 list.add(s);
             }
         }
-        for (double s = 0.75 / 1.02; s >= 0.49; s /= 1.02) {
+        for (double s = 0.75 / STEP; s >= 0.49; s /= STEP) {
             list.add(s);
         }
         return list.stream().mapToDouble(Double::doubleValue).toArray();
@@ -101,26 +104,62 @@ final class RobustTracer {
             double squares) {
     }
 
-    /** The best geometries of one slice for one pass (scale 1 with every orientation, or the trial scales). */
-    List<Geometry> search(Volume v, int slice, boolean rescaled) {
+    /** Geometries kept per slice and pass for {@code candidates} candidates: more when there are few. */
+    static int keep(int candidates, int slices) {
+        long k = (1L << 19) / Math.max(1, (long) candidates * slices);
+        return (int) Math.max(KEEP, Math.min(MAX_KEEP, k));
+    }
+
+    /**
+     * The best {@code keep} geometries of one slice for one pass: scale 1 with every orientation, or the trial
+     * scales upright. The scale pass ranks every scale by the sync score of a central 256 x 256 window of the
+     * resampled copy (a quarter of the work on a 512 x 512 slice) and searches the whole copy at the best three.
+     */
+    List<Geometry> search(Volume v, int slice, boolean rescaled, int keep) {
         List<Geometry> kept = new ArrayList<>();
         if (!rescaled) {
             for (Dihedral d : Dihedral.values()) {
                 Volume upright = d.undo(v, slice);
                 double[] image = values(upright);
-                kept.addAll(searchUpright(image, upright.rows(), upright.columns(), d, 1.0));
+                kept.addAll(searchUpright(image, upright.rows(), upright.columns(), d, 1.0, keep));
             }
         } else {
             double[] image = values(v.withSlices(slice));
-            for (double s : SCALES) {
+            double[] rank = new double[SCALES.length];
+            for (int i = 0; i < SCALES.length; i++) {
+                double s = SCALES[i];
                 int rows = (int) Math.floor(v.rows() / s);
                 int columns = (int) Math.floor(v.columns() / s);
-                kept.addAll(searchUpright(resample(image, v.rows(), v.columns(), rows, columns, s), rows, columns,
-                        Dihedral.IDENTITY, s));
+                double[] resampled = resample(image, v.rows(), v.columns(), rows, columns, s);
+                int h = Math.min(rows, 2 * T);
+                int w = Math.min(columns, 2 * T);
+                double[] window = new double[h * w];
+                int top = (rows - h) / 2;
+                int left = (columns - w) / 2;
+                for (int r = 0; r < h; r++) {
+                    System.arraycopy(resampled, (top + r) * columns + left, window, r * w, w);
+                }
+                List<Geometry> g = searchUpright(window, h, w, Dihedral.IDENTITY, s, 1);
+                rank[i] = g.isEmpty() ? Double.NEGATIVE_INFINITY : g.get(0).sync();
+            }
+            Integer[] order = new Integer[SCALES.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Double.compare(rank[b], rank[a]));
+            double fine = Math.cbrt(STEP);
+            for (int i = 0; i < Math.min(3, order.length); i++) {
+                for (double f : new double[] {1 / fine, 1, fine}) {
+                    double s = SCALES[order[i]] * f;
+                    int rows = (int) Math.floor(v.rows() / s);
+                    int columns = (int) Math.floor(v.columns() / s);
+                    kept.addAll(searchUpright(resample(image, v.rows(), v.columns(), rows, columns, s), rows,
+                            columns, Dihedral.IDENTITY, s, keep));
+                }
             }
         }
         kept.sort(Comparator.comparingDouble(Geometry::sync).reversed());
-        return new ArrayList<>(kept.subList(0, Math.min(KEEP, kept.size())));
+        return new ArrayList<>(kept.subList(0, Math.min(keep, kept.size())));
     }
 
     private static double[] values(Volume v) {
@@ -154,7 +193,8 @@ final class RobustTracer {
     }
 
     /** The best KEEP translations of an upright image. */
-    private List<Geometry> searchUpright(double[] image, int rows, int columns, Dihedral orientation, double scale) {
+    private List<Geometry> searchUpright(double[] image, int rows, int columns, Dihedral orientation, double scale,
+            int keep) {
         if (rows < 16 || columns < 16) {
             return List.of();
         }
@@ -162,36 +202,59 @@ final class RobustTracer {
         if (fold == null) {
             return List.of();
         }
-        // Sync score of every translation: tile position (pr, pc) sits at ((8 pr + ty) mod T, (8 pc + tx) mod T).
-        double[] best = new double[KEEP];
-        int[] bestAt = new int[KEEP];
+        // Sync score of every translation (ty, tx) = (8 a + oy, 8 b + ox): tile position (pr, pc) sits in fold cell
+        // ((8 (pr + a) + oy) mod T, (8 (pc + b) + ox) mod T). Per origin (oy, ox) the cells form a 16 x 16 grid per
+        // band term, copied twice in each direction so that the phase (a, b) is a plain offset.
+        double[] best = new double[keep];
+        int[] bestAt = new int[keep];
         Arrays.fill(best, Double.NEGATIVE_INFINITY);
-        for (int ty = 0; ty < T; ty++) {
-            for (int tx = 0; tx < T; tx++) {
-                double sum = 0;
-                double squares = 0;
-                for (int p = 0; p < RobustLayer.POSITIONS; p++) {
-                    int y = ((p / RobustLayer.TILE) * 8 + ty) & (T - 1);
-                    int x = ((p % RobustLayer.TILE) * 8 + tx) & (T - 1);
-                    float w = fold[syncBand[p]][y * T + x];
-                    sum += layer.syncSign[p] * w;
-                    squares += w * w;
-                }
-                double score = squares > 0 ? sum / Math.sqrt(squares) : 0;
-                if (score > best[KEEP - 1]) {
-                    int i = KEEP - 1;
-                    while (i > 0 && best[i - 1] < score) {
-                        best[i] = best[i - 1];
-                        bestAt[i] = bestAt[i - 1];
-                        i--;
+        int n = RobustLayer.TILE;
+        int wide = 2 * n;
+        float[] grid = new float[5 * wide * wide];
+        float[] squaresGrid = new float[grid.length];
+        int[] index = new int[RobustLayer.POSITIONS];
+        for (int p = 0; p < RobustLayer.POSITIONS; p++) {
+            index[p] = syncBand[p] * wide * wide + (p / n) * wide + p % n;
+        }
+        int[] signs = layer.syncSign;
+        for (int oy = 0; oy < 8; oy++) {
+            for (int ox = 0; ox < 8; ox++) {
+                for (int k = 0; k < 5; k++) {
+                    for (int gy = 0; gy < wide; gy++) {
+                        for (int gx = 0; gx < wide; gx++) {
+                            float w = fold[k][((8 * gy + oy) & (T - 1)) * T + ((8 * gx + ox) & (T - 1))];
+                            grid[k * wide * wide + gy * wide + gx] = w;
+                            squaresGrid[k * wide * wide + gy * wide + gx] = w * w;
+                        }
                     }
-                    best[i] = score;
-                    bestAt[i] = ty * T + tx;
+                }
+                for (int a = 0; a < n; a++) {
+                    for (int b = 0; b < n; b++) {
+                        int shift = a * wide + b;
+                        double sum = 0;
+                        double squares = 0;
+                        for (int p = 0; p < RobustLayer.POSITIONS; p++) {
+                            int at = index[p] + shift;
+                            sum += signs[p] * grid[at];
+                            squares += squaresGrid[at];
+                        }
+                        double score = squares > 0 ? sum / Math.sqrt(squares) : 0;
+                        if (score > best[keep - 1]) {
+                            int i = keep - 1;
+                            while (i > 0 && best[i - 1] < score) {
+                                best[i] = best[i - 1];
+                                bestAt[i] = bestAt[i - 1];
+                                i--;
+                            }
+                            best[i] = score;
+                            bestAt[i] = (8 * a + oy) * T + 8 * b + ox;
+                        }
+                    }
                 }
             }
         }
         List<Geometry> out = new ArrayList<>();
-        for (int i = 0; i < KEEP && best[i] > Double.NEGATIVE_INFINITY; i++) {
+        for (int i = 0; i < keep && best[i] > Double.NEGATIVE_INFINITY; i++) {
             int ty = bestAt[i] / T;
             int tx = bestAt[i] % T;
             float[] weights = new float[MARK];
@@ -367,29 +430,31 @@ final class RobustTracer {
      */
     TraceResult trace(Volume v, List<Prepared> candidates) {
         int slices = v.slices();
-        long perPass = (long) candidates.size() * ((long) slices * KEEP + (slices > 1 ? 1 : 0));
+        int keep = keep(candidates.size(), slices);
+        long perPass = (long) candidates.size() * ((long) slices * keep + (slices > 1 ? 1 : 0));
         long planned = 2 * perPass;
         // Sync translations examined, for the "mark present" bound.
-        long translations = (long) slices * T * T * (Dihedral.values().length + SCALES.length);
-        TraceResult first = pass(v, candidates, false, planned, translations);
-        if (first.found()) {
+        long translations = (long) slices * T * T * (Dihedral.values().length + SCALES.length + 9);
+        TraceResult first = pass(v, candidates, false, keep, planned, translations);
+        if (first.found() || first.markPresent()) {
+            // Found, or the sync pattern placed the mark at scale 1: no rescale to search for.
             return first;
         }
-        TraceResult second = pass(v, candidates, true, planned, translations);
+        TraceResult second = pass(v, candidates, true, keep, planned, translations);
         if (second.found() || second.score() > first.score()) {
             return second;
         }
         return first;
     }
 
-    private TraceResult pass(Volume v, List<Prepared> candidates, boolean rescaled, long planned,
+    private TraceResult pass(Volume v, List<Prepared> candidates, boolean rescaled, int keep, long planned,
             long translations) {
         int slices = v.slices();
         List<List<Geometry>> geometries = new ArrayList<>();
         double bestSync = Double.NEGATIVE_INFINITY;
         Geometry bestSyncGeometry = null;
         for (int s = 0; s < slices; s++) {
-            List<Geometry> g = search(v, s, rescaled);
+            List<Geometry> g = search(v, s, rescaled, keep);
             geometries.add(g);
             if (!g.isEmpty() && g.get(0).sync() > bestSync) {
                 bestSync = g.get(0).sync();

@@ -292,7 +292,7 @@ public final class Watermarker implements AutoCloseable {
         RobustLayer.RecipientKey k = new RobustLayer.RecipientKey(key.derive(ROBUST_PURPOSE, recipient));
         java.util.Map<Long, int[]> tallies = new java.util.LinkedHashMap<>();
         for (int s = 0; s < volume.slices(); s++) {
-            for (RobustTracer.Geometry g : tracer.search(volume, s, false)) {
+            for (RobustTracer.Geometry g : tracer.search(volume, s, false, RobustTracer.KEEP)) {
                 Long id = tracer.decode(k, g);
                 if (id == null || g.squares() <= 0) {
                     continue;

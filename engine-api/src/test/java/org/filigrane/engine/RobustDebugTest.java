@@ -1,0 +1,44 @@
+package org.filigrane.engine;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+@EnabledIfSystemProperty(named = "filigrane.explore", matches = "true")
+class RobustDebugTest {
+    @Test
+    void debug() {
+        RobustLayer layer = new RobustLayer(new DctOnlyBackend(), RobustLayerTest.key(3));
+        RobustTracer tracer = new RobustTracer(layer);
+        RobustLayer.RecipientKey rk = new RobustLayer.RecipientKey(RobustLayerTest.key(4));
+        int[] pattern = layer.pattern(rk, 77);
+        byte[] chips = RobustTracer.markChips(pattern);
+        LeakPaths.Series s = LeakPaths.phantom(System.getProperty("kind", "12-bit phantom"), 11, 256);
+        Volume marked = s.original().copy();
+        layer.embed(marked, pattern, s.window());
+        System.out.printf("PSNR %.2f%n", LeakPaths.psnrActualRange(s.original(), marked));
+        for (LeakPaths.Export e : LeakPaths.EXPORTS) {
+            Volume x = e.apply().apply(s, marked);
+            for (float q : new float[] {1f, 0.9f, 0.7f, 0.5f, 0.3f}) {
+                Volume a = q == 1f ? x : ImageAttacks.jpeg8(x, q);
+                List<RobustTracer.Geometry> gs = tracer.search(a, 0, false, 64);
+                RobustTracer.Geometry best = null;
+                double bt = -1e9;
+                int rank = -1;
+                for (int i = 0; i < gs.size(); i++) {
+                    RobustTracer.Geometry g = gs.get(i);
+                    double t = RobustTracer.correlation(chips, g) / Math.sqrt(g.squares());
+                    if (t > bt) {
+                        bt = t;
+                        best = g;
+                        rank = i;
+                    }
+                }
+                System.out.printf("  %s q%.1f: top sync %.1f at %s %d,%d; best T %.1f (rank %d at %d,%d %s)%n", e.name(), q,
+                        gs.get(0).sync(), gs.get(0).orientation(), gs.get(0).offsetRow(), gs.get(0).offsetColumn(), bt,
+                        rank, best.offsetRow(), best.offsetColumn(), best.orientation());
+            }
+        }
+    }
+}
