@@ -23,7 +23,7 @@ package org.filigrane.engine;
  */
 final class RobustStrength {
     static final long K_TEXTURE = 2000;
-    static final long K_WINDOW = 40;
+    static final long K_WINDOW = 24;
     static final long K_CEILING = 6554;
     static final long BUDGET = 57165;
     /** Percentile window when the caller gives none: values from the 1st to the 99th percentile. */
@@ -68,15 +68,15 @@ final class RobustStrength {
             }
         }
         long n = v.pixelCount();
-        long low = -1;
-        long high = -1;
+        long low = Long.MIN_VALUE;
+        long high = Long.MIN_VALUE;
         long cumulative = 0;
         for (int i = 0; i < histogram.length; i++) {
             cumulative += histogram[i];
-            if (low < 0 && cumulative * 100 >= n * LOW_PERCENT) {
+            if (low == Long.MIN_VALUE && cumulative * 100 >= n * LOW_PERCENT) {
                 low = i + f.min();
             }
-            if (high < 0 && cumulative * 100 >= n * HIGH_PERCENT) {
+            if (cumulative * 100 >= n * HIGH_PERCENT) {
                 high = i + f.min();
                 break;
             }

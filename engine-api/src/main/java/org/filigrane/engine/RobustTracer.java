@@ -27,6 +27,8 @@ final class RobustTracer {
     /** Fewest and most geometries kept per slice and pass for candidate scoring (see {@link #keep}). */
     static final int KEEP = 8;
     static final int MAX_KEEP = 64;
+    /** Side of the central window of the resampled copy on which the scale pass ranks the trial scales. */
+    static final int RANK_WINDOW = 4 * RobustLayer.TILE_PIXELS;
     /** Ratio between neighbouring trial scales of the second pass. */
     static final double STEP = 1.015;
     /** Trial scales of the second pass: 0.5 to 2 (without 1) in steps of 1.5 %, refined by thirds around the best. */
@@ -112,8 +114,8 @@ final class RobustTracer {
 
     /**
      * The best {@code keep} geometries of one slice for one pass: scale 1 with every orientation, or the trial
-     * scales upright. The scale pass ranks every scale by the sync score of a central 256 x 256 window of the
-     * resampled copy (a quarter of the work on a 512 x 512 slice) and searches the whole copy at the best three.
+     * scales upright. The scale pass ranks every scale by the sync score of a central window of at most 512 x 512
+     * pixels of the resampled copy and searches the whole copy at the best three and their neighbours.
      */
     List<Geometry> search(Volume v, int slice, boolean rescaled, int keep) {
         List<Geometry> kept = new ArrayList<>();
@@ -131,8 +133,8 @@ final class RobustTracer {
                 int rows = (int) Math.floor(v.rows() / s);
                 int columns = (int) Math.floor(v.columns() / s);
                 double[] resampled = resample(image, v.rows(), v.columns(), rows, columns, s);
-                int h = Math.min(rows, 2 * T);
-                int w = Math.min(columns, 2 * T);
+                int h = Math.min(rows, RANK_WINDOW);
+                int w = Math.min(columns, RANK_WINDOW);
                 double[] window = new double[h * w];
                 int top = (rows - h) / 2;
                 int left = (columns - w) / 2;
@@ -429,6 +431,11 @@ final class RobustTracer {
      * that both passes may score, so that stopping after the first pass costs nothing in rigour.
      */
     TraceResult trace(Volume v, List<Prepared> candidates) {
+        return trace(v, candidates, true);
+    }
+
+    /** As {@link #trace(Volume, List)}; without {@code rescaleSearch} only the first pass runs (tests, bulk trials). */
+    TraceResult trace(Volume v, List<Prepared> candidates, boolean rescaleSearch) {
         int slices = v.slices();
         int keep = keep(candidates.size(), slices);
         long perPass = (long) candidates.size() * ((long) slices * keep + (slices > 1 ? 1 : 0));
@@ -436,7 +443,7 @@ final class RobustTracer {
         // Sync translations examined, for the "mark present" bound.
         long translations = (long) slices * T * T * (Dihedral.values().length + SCALES.length + 9);
         TraceResult first = pass(v, candidates, false, keep, planned, translations);
-        if (first.found() || first.markPresent()) {
+        if (first.found() || first.markPresent() || !rescaleSearch) {
             // Found, or the sync pattern placed the mark at scale 1: no rescale to search for.
             return first;
         }

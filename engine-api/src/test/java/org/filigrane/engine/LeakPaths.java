@@ -141,6 +141,21 @@ final class LeakPaths {
             new Attack("rescale 0.5x", "identity", (v, r) -> rescale(v, 0.5)),
             new Attack("rotate 45", "identity", (v, r) -> rotate(v, 45)));
 
+    /** The attack named {@code name} from {@link #ATTACKS} or {@link #STRETCH}. */
+    static Attack attack(String name) {
+        for (Attack a : ATTACKS) {
+            if (a.name().equals(name)) {
+                return a;
+            }
+        }
+        for (Attack a : STRETCH) {
+            if (a.name().equals(name)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException(name);
+    }
+
     private static Volume map(Volume v, java.util.function.DoubleUnaryOperator f) {
         Volume out = v.copy();
         short[] p = out.slice(0);
