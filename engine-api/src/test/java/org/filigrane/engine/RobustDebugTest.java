@@ -24,6 +24,29 @@ class RobustDebugTest {
         RobustTracer.Geometry truth = null;
         for (LeakPaths.Export e : LeakPaths.EXPORTS) {
             Volume x = e.apply().apply(s, marked);
+            Volume xo = e.apply().apply(s, s.original());
+            int[] cm = new int[(x.rows() / 8) * (x.columns() / 8) * 64];
+            int[] co = new int[cm.length];
+            org.filigrane.engine.reference.ReferenceDct.forward(x, 0, 0, 0, cm);
+            org.filigrane.engine.reference.ReferenceDct.forward(xo, 0, 0, 0, co);
+            int across = x.columns() / 8;
+            long agree = 0, disagree = 0, zero = 0, blocks = 0;
+            double shift = 0;
+            for (int b = 0; b < cm.length / 64; b++) {
+                int by = b / across, bx = b % across;
+                int dc = cm[b * 64] / 8;
+                if (dc < 10 || dc > 245) continue;
+                blocks++;
+                int first = ((by % 16) * 16 + bx % 16) * 3;
+                for (int slot = first; slot < first + 3; slot++) {
+                    int f = cm[b * 64 + layer.coefficientOf[slot]];
+                    int fo = co[b * 64 + layer.coefficientOf[slot]];
+                    shift += pattern[slot] * (f - fo);
+                    long sg = Integer.signum(f) * pattern[slot];
+                    if (sg > 0) agree++; else if (sg < 0) disagree++; else zero++;
+                }
+            }
+            System.out.printf("  %s: mid-gray blocks %d, chips agree %d disagree %d zero %d, mean push %.2f levels%n", e.name(), blocks, agree, disagree, zero, shift / Math.max(1, 3 * blocks));
             for (float q : new float[] {1f, 0.3f}) {
                 Volume a = q == 1f ? x : ImageAttacks.jpeg8(x, q);
                 List<RobustTracer.Geometry> gs = tracer.search(a, 0, false, 64);
