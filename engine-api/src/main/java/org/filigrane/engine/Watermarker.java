@@ -33,6 +33,18 @@ public final class Watermarker implements AutoCloseable {
     private final TamperLayer tamper;
     private final RobustLayer robust;
     private final RobustTracer tracer;
+    /**
+     * Recipient-slot chips of recently traced candidates (LRU, at most {@link #CHIP_CACHE} entries, 512 bytes each):
+     * tracing many images against one ledger derives each candidate's pattern once. Memory only, never written.
+     */
+    private final Map<RobustCandidate, byte[]> chips = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<RobustCandidate, byte[]> eldest) {
+                    return size() > CHIP_CACHE;
+                }
+            });
+    private static final int CHIP_CACHE = 50_000;
 
     private Watermarker(Backend backend, boolean ownsBackend, MasterKey key) {
         this.backend = backend;
@@ -258,9 +270,14 @@ public final class Watermarker implements AutoCloseable {
         }
         List<RobustTracer.Prepared> prepared = new ArrayList<>(unique.size());
         for (RobustCandidate c : unique) {
-            RobustLayer.RecipientKey k = keys.computeIfAbsent(c.recipient(),
-                    r -> new RobustLayer.RecipientKey(key.derive(ROBUST_PURPOSE, r)));
-            prepared.add(new RobustTracer.Prepared(c, RobustTracer.markChips(robust.pattern(k, c.robustId()))));
+            byte[] known = chips.get(c);
+            if (known == null) {
+                RobustLayer.RecipientKey k = keys.computeIfAbsent(c.recipient(),
+                        r -> new RobustLayer.RecipientKey(key.derive(ROBUST_PURPOSE, r)));
+                known = RobustTracer.markChips(robust.pattern(k, c.robustId()));
+                chips.put(c, known);
+            }
+            prepared.add(new RobustTracer.Prepared(c, known));
         }
         return tracer.trace(image, prepared);
     }

@@ -62,6 +62,8 @@ class RobustTraceTableTest {
                         TraceResult r = wm.trace(attack.apply().apply(exported, random), candidates);
                         int outcome = !r.found() ? 2 : r.recipient().equals(truth.recipient())
                                 && r.robustId() == truth.robustId() ? 0 : 1;
+                        System.out.printf(Locale.ROOT, "trace|%s|%s|%s|%s|%d|%.2f|%.2f%n", s.kind(), s.name(),
+                                e.name(), attack.name(), outcome, r.score(), r.scale());
                         if (outcome == 1) {
                             wrongs.add(s.name() + " / " + e.name() + " / " + attack.name() + ": " + r);
                         }
