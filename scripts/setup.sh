@@ -12,6 +12,12 @@ PACKAGES=(
   # dcmtk (dcmdump, dcmodify, dcmconv, dcmcrle), dicom3tools (dciodvfy), pydicom with numpy and Pillow (JPEG 2000),
   # and the DICOM test files python3-pydicom ships.
   libpixelmed-java dcmtk dicom3tools python3-pydicom python3-numpy python3-pil
+  # ledger: its tests edit a ledger file with the sqlite3 shell and start a throwaway PostgreSQL server (initdb,
+  # pg_ctl; never the system's own cluster).
+  sqlite3 postgresql
+  # router: its end-to-end tests forward to a real Orthanc (started by the tests on free ports, stopped by PID;
+  # the package's own service is never used) and send with dcmtk's storescu/echoscu.
+  orthanc
 )
 
 missing=()

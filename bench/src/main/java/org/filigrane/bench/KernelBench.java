@@ -66,8 +66,8 @@ public class KernelBench {
     private int[][] expectedCarried;
     private int[][] codes;
     private int[][] expectedCodes;
-    private long[][] sums;
-    private long[][] expectedSums;
+    private int[] columnState;
+    private int[] expectedColumns;
 
     @Setup(Level.Trial)
     public void setup(BenchmarkParams params) {
@@ -117,11 +117,11 @@ public class KernelBench {
             case "embedPass" -> {
                 input = original;
                 expected = original.copy();
-                reference.embedPass(expected, first, 0, peak, bits, offsets, limits);
+                reference.embedPass(expected, first, 0, peak, 1, bits, offsets, limits);
             }
             case "extractPass" -> {
                 input = original.copy();
-                reference.embedPass(input, first, 0, peak, bits, offsets, limits);
+                reference.embedPass(input, first, 0, peak, 1, bits, offsets, limits);
                 expected = original;
                 passBits = new long[n][];
                 expectedPassBits = new long[n][];
@@ -129,17 +129,17 @@ public class KernelBench {
                     passBits[s] = new long[limits[s] / 64 + 1];
                     expectedPassBits[s] = new long[limits[s] / 64 + 1];
                 }
-                reference.extractPass(input.copy(), first, 0, peak, expectedPassBits, limits);
+                reference.extractPass(input.copy(), first, 0, peak, 1, expectedPassBits, limits);
             }
             case "blockCodes" -> {
                 codes = new int[n][grid.blockCount()];
                 expectedCodes = new int[n][grid.blockCount()];
                 reference.blockCodes(original, 0, n, grid, expectedCodes);
             }
-            case "columnSums" -> {
-                sums = new long[n][grid.columnCount()];
-                expectedSums = new long[n][grid.columnCount()];
-                reference.columnSums(original, 0, n, grid, expectedSums);
+            case "columnCodes" -> {
+                columnState = new int[grid.columnCount()];
+                expectedColumns = new int[grid.columnCount()];
+                reference.columnCodes(original, 0, n, grid, expectedColumns);
             }
             case "embedBlocks" -> {
                 input = original;
@@ -178,13 +178,13 @@ public class KernelBench {
 
     @Benchmark
     public Volume embedPass() {
-        b.embedPass(work, first, 0, peak, bits, offsets, limits);
+        b.embedPass(work, first, 0, peak, 1, bits, offsets, limits);
         return work;
     }
 
     @Benchmark
     public long[][] extractPass() {
-        b.extractPass(work, first, 0, peak, passBits, limits);
+        b.extractPass(work, first, 0, peak, 1, passBits, limits);
         return passBits;
     }
 
@@ -195,9 +195,10 @@ public class KernelBench {
     }
 
     @Benchmark
-    public long[][] columnSums() {
-        b.columnSums(work, 0, work.slices(), grid, sums);
-        return sums;
+    public int[] columnCodes() {
+        Arrays.fill(columnState, 0);
+        b.columnCodes(work, 0, work.slices(), grid, columnState);
+        return columnState;
     }
 
     @Benchmark
@@ -222,7 +223,7 @@ public class KernelBench {
                 require(Arrays.deepEquals(expectedPassBits, passBits));
             }
             case "blockCodes" -> require(Arrays.deepEquals(expectedCodes, codes));
-            case "columnSums" -> require(Arrays.deepEquals(expectedSums, sums));
+            case "columnCodes" -> require(Arrays.equals(expectedColumns, columnState));
             case "embedBlocks" -> {
                 Volumes.requireSame(expected, work, op);
                 require(Arrays.deepEquals(expectedCarried, carried));

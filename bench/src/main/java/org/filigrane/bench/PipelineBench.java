@@ -2,7 +2,7 @@ package org.filigrane.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.filigrane.engine.EmbedResult;
-import org.filigrane.engine.MasterKey;
+import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.VerificationReport;
 import org.filigrane.engine.Volume;
 import org.filigrane.engine.WatermarkException;
@@ -42,7 +42,7 @@ public class PipelineBench {
     @Param({"reference", "vector", "opencl"})
     public String backend;
 
-    private static final MasterKey KEY = MasterKey.of(new byte[32]);
+    private static final IssuerKey KEY = IssuerKey.of(new byte[32]);
     private static final WatermarkSpec SPEC = WatermarkSpec.reversible("hospital-b", "second opinion, case 42");
 
     private String op;

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import org.filigrane.dicom.DicomReader;
 import org.filigrane.engine.Backends;
 import org.filigrane.engine.EmbedResult;
-import org.filigrane.engine.MasterKey;
+import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.PixelFormat;
 import org.filigrane.engine.Volume;
 import org.filigrane.engine.WatermarkSpec;
@@ -57,7 +57,7 @@ final class Bench implements Callable<Integer> {
                 "restore", runs);
         byte[] k = new byte[32];
         new SecureRandom().nextBytes(k);
-        MasterKey key = MasterKey.of(k);
+        IssuerKey key = IssuerKey.of(k);
         WatermarkSpec spec = WatermarkSpec.reversible("bench", "bench");
         for (String name : backends != null ? backends : Backends.names()) {
             Watermarker wm;

@@ -19,7 +19,7 @@ import org.filigrane.dicom.DicomSeries;
 import org.filigrane.dicom.DicomWatermarking;
 import org.filigrane.dicom.OutputPlan;
 import org.filigrane.dicom.SampleSeries;
-import org.filigrane.engine.MasterKey;
+import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.TamperedCell;
 import org.filigrane.engine.VerificationReport.Status;
 import org.filigrane.engine.WatermarkSpec;
@@ -65,15 +65,15 @@ final class Demo implements Callable<Integer> {
 
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        MasterKey key = MasterKey.of(secret);
-        out.println("   a throwaway master key for this run (real use: 'filigrane keygen -o KEYFILE', then "
-                + "--key-file KEYFILE or FILIGRANE_KEY)");
+        IssuerKey key = IssuerKey.of(secret);
+        out.println("   a throwaway issuer key for this run (real use: 'filigrane keygen -o issuer.key', then "
+                + "--key-file issuer.key to embed and --public-key issuer.pub to verify)");
         try (Watermarker wm = Watermarker.create(key, backend)) {
             return run(out, original, key, wm);
         }
     }
 
-    private int run(PrintWriter out, Path original, MasterKey key, Watermarker wm) throws Exception {
+    private int run(PrintWriter out, Path original, IssuerKey key, Watermarker wm) throws Exception {
 
         DicomSeries series = DicomReader.read(List.of(original), DicomReader.Options.defaults());
         Path watermarked = dir.resolve("watermarked");
@@ -129,7 +129,7 @@ final class Demo implements Callable<Integer> {
         DicomWatermarking.Verification v2 = DicomWatermarking.verify(t, wm);
         out.println("5. verify the tampered copy: " + v2.status() + ": " + v2.pixels().detail());
         for (TamperedCell c : v2.pixels().tamperedCells()) {
-            out.println("   tampered: " + c + " (" + Commands.fileOf(t, c.slice()) + ")");
+            out.println("   tampered: " + c + " (" + CommandBase.fileOf(t, c.slice()) + ")");
         }
         Path png = dir.resolve("tampered.png");
         TamperPicture.write(t.volume(), v2.pixels().tamperedCells(), png);

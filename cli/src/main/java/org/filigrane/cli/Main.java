@@ -1,6 +1,7 @@
 package org.filigrane.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -14,12 +15,26 @@ import picocli.CommandLine.Command;
 /** The {@code filigrane} command. */
 @Command(name = "filigrane", mixinStandardHelpOptions = true, version = "filigrane 0.1.0",
         description = "Reversible, tamper-localizing watermarks for DICOM series.",
-        subcommands = {Commands.Embed.class, Commands.Verify.class, Commands.Restore.class, Commands.Inspect.class,
-                Commands.CapacityCmd.class, Demo.class, Bench.class, Commands.Keygen.class},
-        footerHeading = "%n", footer = {"Key: --key-file FILE (hex, e.g. made by 'filigrane keygen -o FILE' or "
-                + "'openssl rand -hex 32 > FILE') or the environment variable FILIGRANE_KEY (hex).", "",
+        footerHeading = "%n", footer = {"Keys: 'filigrane keygen -o issuer.key' writes the private key (embed: "
+                + "--key-file FILE or FILIGRANE_KEY, hex) and issuer.pub beside it (verify/restore: --public-key FILE, "
+                + "repeatable, or FILIGRANE_PUBLIC_KEY, paths separated by ':').", "",
                 ExitCode.HELP})
 public final class Main implements Runnable {
+    /**
+     * The subcommands, in the order --help lists them. A new command is one class (see {@link CommandBase}) and one
+     * line here.
+     */
+    static final List<Class<?>> COMMANDS = List.of(
+            EmbedCommand.class,
+            VerifyCommand.class,
+            RestoreCommand.class,
+            InspectCommand.class,
+            CapacityCommand.class,
+            KeygenCommand.class,
+            Demo.class,
+            Bench.class,
+            LedgerCommand.class, TraceCommand.class, RouteCommand.class);
+
     /** Environment lookup (tests replace it). */
     static Function<String, String> env = System::getenv;
     /** Keeps PixelMed's loggers quiet: the adapter turns what they would log into clear errors. */
@@ -32,8 +47,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: embed, verify, restore, "
-                + "inspect, capacity, demo, bench, keygen (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: "
+                + String.join(", ", spec.subcommands().keySet()) + " (see --help)");
     }
 
     public static void main(String[] args) {
@@ -47,6 +62,9 @@ public final class Main implements Runnable {
             ENGINE_LOG.setLevel(Level.WARNING);
         }
         CommandLine cl = new CommandLine(new Main());
+        for (Class<?> command : COMMANDS) {
+            cl.addSubcommand(command);
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -55,8 +73,13 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             int code = exitCode(e);
             commandLine.getErr().println("filigrane: " + message(e));
-            if (code == ExitCode.INTERNAL) {
+            boolean debug = commandLine.getCommand() instanceof CommandBase b && b.debug
+                    || Boolean.getBoolean("filigrane.debug");
+            if (debug) {
                 e.printStackTrace(commandLine.getErr());
+            } else if (code == ExitCode.INTERNAL) {
+                commandLine.getErr().println("filigrane: this is a bug; run again with --debug for the details "
+                        + "and report them");
             }
             commandLine.getErr().flush();
             return code;
@@ -75,14 +98,29 @@ public final class Main implements Runnable {
     }
 
     static int exitCode(Throwable e) {
+        if (e instanceof KeyOptions.KeyException) {
+            return ExitCode.USAGE;
+        }
+        if (e instanceof OutputException) {
+            return ExitCode.OUTPUT_REFUSED;
+        }
         if (e instanceof DicomInputException d) {
-            return d.kind() == DicomInputException.Kind.OUTPUT_EXISTS ? ExitCode.OUTPUT_REFUSED : ExitCode.BAD_INPUT;
+            return d.kind() == DicomInputException.Kind.OUTPUT_EXISTS
+                    || d.kind() == DicomInputException.Kind.OUTPUT_FAILED ? ExitCode.OUTPUT_REFUSED
+                    : ExitCode.BAD_INPUT;
+        }
+        if (e instanceof java.io.IOException) {
+            // Reading inputs turns I/O problems into DicomInputException; what is left is the environment.
+            return ExitCode.IO;
+        }
+        if (e instanceof org.filigrane.ledger.LedgerException) {
+            return ExitCode.BAD_INPUT;
         }
         if (e instanceof CapacityExceededException) {
             return ExitCode.CAPACITY;
         }
         if (e instanceof RestoreRefusedException r) {
-            return Commands.statusCode(r.verification().status());
+            return CommandBase.statusCode(r.verification().status());
         }
         if (e instanceof WatermarkException) {
             return ExitCode.TAMPERED;

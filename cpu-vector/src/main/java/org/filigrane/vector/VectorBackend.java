@@ -127,7 +127,7 @@ final class VectorBackend implements Backend {
             if (ra >= rb) {
                 return;
             }
-            Kernels.histogramRows(v.slice(s), cols, signed, r0, rows, ra, rb, parity, ed, sc, sc.hist);
+            ShiftKernels.histogramRows(v.slice(s), cols, signed, r0, rows, ra, rb, parity, ed, sc, sc.hist);
             if (units == 1) {
                 sc.drainHistogram(hist[s]);
             } else {
@@ -139,8 +139,8 @@ final class VectorBackend implements Backend {
     }
 
     @Override
-    public void embedPass(Volume v, int[] firstRow, int parity, int peak, long[] bits, long[] bitOffset,
-            int[] bitLimit) {
+    public void embedPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[] bits,
+            long[] bitOffset, int[] bitLimit) {
         int rows = v.rows();
         int cols = v.columns();
         boolean signed = v.format().signed();
@@ -149,20 +149,20 @@ final class VectorBackend implements Backend {
         if (units == 1) {
             forEach(v, 0, v.slices(), 1, (s, u, sc) -> {
                 if (bitLimit[s] > 0 && firstRow[s] < rows) {
-                    Kernels.embedRows(v.slice(s), cols, signed, firstRow[s], rows, firstRow[s], rows, parity, peak,
-                            bits, bitOffset[s], 0, bitLimit[s], ed, sc);
+                    ShiftKernels.embedRows(v.slice(s), cols, signed, firstRow[s], rows, firstRow[s], rows, parity,
+                            peak, threshold, bits, bitOffset[s], 0, bitLimit[s], ed, sc);
                 }
             });
             return;
         }
-        int[][] start = bandStarts(v, firstRow, parity, peak, false, bitLimit, units, ed);
+        int[][] start = bandStarts(v, firstRow, parity, peak, threshold, false, bitLimit, units, ed);
         forEach(v, 0, v.slices(), units, (s, u, sc) -> {
             int r0 = firstRow[s];
             int ra = bandStart(r0, rows, u, units);
             int rb = bandStart(r0, rows, u + 1, units);
             if (bitLimit[s] > 0 && ra < rb && start[s][u] <= bitLimit[s]) {
-                Kernels.embedRows(v.slice(s), cols, signed, r0, rows, ra, rb, parity, peak, bits, bitOffset[s],
-                        start[s][u], bitLimit[s], ed, sc);
+                ShiftKernels.embedRows(v.slice(s), cols, signed, r0, rows, ra, rb, parity, peak, threshold, bits,
+                        bitOffset[s], start[s][u], bitLimit[s], ed, sc);
             }
         });
     }
@@ -172,8 +172,8 @@ final class VectorBackend implements Backend {
      * slice ({@code [s][units]} holds the slice's total). A band starting past the limit has nothing to do; one
      * starting at it still shifts pixels up to its first embeddable one.
      */
-    private int[][] bandStarts(Volume v, int[] firstRow, int parity, int peak, boolean marked, int[] bitLimit,
-            int units, Edges ed) {
+    private int[][] bandStarts(Volume v, int[] firstRow, int parity, int peak, int threshold, boolean marked,
+            int[] bitLimit, int units, Edges ed) {
         int rows = v.rows();
         int cols = v.columns();
         boolean signed = v.format().signed();
@@ -183,8 +183,8 @@ final class VectorBackend implements Backend {
             int ra = bandStart(r0, rows, u, units);
             int rb = bandStart(r0, rows, u + 1, units);
             if (bitLimit[s] > 0 && ra < rb) {
-                counts[s][u] = Kernels.countRows(v.slice(s), cols, signed, r0, rows, ra, rb, parity, peak, marked, ed,
-                        sc);
+                counts[s][u] = ShiftKernels.countRows(v.slice(s), cols, signed, r0, rows, ra, rb, parity, peak,
+                        threshold, marked, ed, sc);
             }
         });
         for (int[] c : counts) {
@@ -199,7 +199,8 @@ final class VectorBackend implements Backend {
     }
 
     @Override
-    public void extractPass(Volume v, int[] firstRow, int parity, int peak, long[][] bitsOut, int[] bitLimit) {
+    public void extractPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[][] bitsOut,
+            int[] bitLimit) {
         int rows = v.rows();
         int cols = v.columns();
         boolean signed = v.format().signed();
@@ -208,13 +209,13 @@ final class VectorBackend implements Backend {
         if (units == 1) {
             forEach(v, 0, v.slices(), 1, (s, u, sc) -> {
                 if (bitLimit[s] > 0 && firstRow[s] < rows) {
-                    Kernels.extractRows(v.slice(s), cols, signed, firstRow[s], rows, firstRow[s], rows, parity, peak,
-                            bitsOut[s], 0, 0, bitLimit[s], ed, sc);
+                    ShiftKernels.extractRows(v.slice(s), cols, signed, firstRow[s], rows, firstRow[s], rows, parity,
+                            peak, threshold, bitsOut[s], 0, 0, bitLimit[s], ed, sc);
                 }
             });
             return;
         }
-        int[][] start = bandStarts(v, firstRow, parity, peak, true, bitLimit, units, ed);
+        int[][] start = bandStarts(v, firstRow, parity, peak, threshold, true, bitLimit, units, ed);
         // Bands end on arbitrary bits: each writes its own words, joined below, so no two threads share a word.
         long[][][] parts = new long[v.slices()][units][];
         forEach(v, 0, v.slices(), units, (s, u, sc) -> {
@@ -225,8 +226,8 @@ final class VectorBackend implements Backend {
             if (bitLimit[s] > 0 && ra < rb && k0 <= bitLimit[s]) {
                 int n = Math.min(start[s][u + 1], bitLimit[s]) - k0;
                 long[] part = new long[(n >>> 6) + 1];
-                Kernels.extractRows(v.slice(s), cols, signed, r0, rows, ra, rb, parity, peak, part, -(long) k0, k0,
-                        bitLimit[s], ed, sc);
+                ShiftKernels.extractRows(v.slice(s), cols, signed, r0, rows, ra, rb, parity, peak, threshold, part,
+                        -(long) k0, k0, bitLimit[s], ed, sc);
                 parts[s][u] = part;
             }
         });
@@ -263,35 +264,19 @@ final class VectorBackend implements Backend {
     }
 
     @Override
-    public void columnSums(Volume v, int from, int to, BlockGrid g, long[][] sums) {
+    public void columnCodes(Volume v, int from, int to, BlockGrid g, int[] state) {
         int rows = v.rows();
         int cols = v.columns();
-        boolean signed = v.format().signed();
-        int cs = g.columnSize();
         int down = g.columnsDown();
-        int units = bands(to - from, down);
-        forEach(v, from, to, units, (s, u, sc) -> {
+        // Each cell's CRC runs through the slices in order, so the work splits over cell rows, never over slices.
+        int units = pool == null ? 1 : Math.min(down, TASKS_PER_THREAD * threads);
+        forEach(v, 0, 1, units, (unused, u, sc) -> {
             for (int cr = down * u / units; cr < down * (u + 1) / units; cr++) {
-                if (cs <= 32767) {
-                    Kernels.columnSumRow(v.slice(s), rows, cols, signed, cs, g.columnsAcross(), cr, sums[s - from],
-                            sc);
-                } else {
-                    columnSumRowScalar(v.slice(s), rows, cols, signed, cs, g.columnsAcross(), cr, sums[s - from]);
+                for (int s = from; s < to; s++) {
+                    Crc.columnRow(v.slice(s), rows, cols, g.columnSize(), g.columnsAcross(), cr, state);
                 }
             }
         });
-    }
-
-    /** Cells too tall for int lane sums (over 32767 rows of 16-bit values). */
-    private static void columnSumRowScalar(short[] px, int rows, int cols, boolean signed, int cs, int across, int cr,
-            long[] out) {
-        int r1 = Math.min(cr * cs + cs, rows);
-        java.util.Arrays.fill(out, cr * across, (cr + 1) * across, 0L);
-        for (int r = cr * cs; r < r1; r++) {
-            for (int c = 0; c < cols; c++) {
-                out[cr * across + c / cs] += signed ? px[r * cols + c] : px[r * cols + c] & 0xFFFF;
-            }
-        }
     }
 
     @Override
@@ -307,10 +292,10 @@ final class VectorBackend implements Backend {
         forEach(v, from, to, units, (s, u, sc) -> {
             for (int br = down * u / units; br < down * (u + 1) / units; br++) {
                 // Pass 1 of a block predicts from its own pass-0 result; blocks never read each other.
-                Kernels.embedBlockRow(v.slice(s), rows, cols, signed, g.blockSize(), g.blocksAcross(), br, 0, first,
-                        0, bits[s - from], carried[s - from], ed, sc);
-                Kernels.embedBlockRow(v.slice(s), rows, cols, signed, g.blockSize(), g.blocksAcross(), br, 1,
-                        bitsPerBlock - first, first, bits[s - from], carried[s - from], ed, sc);
+                BlockKernels.embedBlockRow(v.slice(s), rows, cols, signed, g.blockSize(), g.blocksAcross(), br, 0,
+                        g.threshold(), first, 0, bits[s - from], carried[s - from], ed, sc);
+                BlockKernels.embedBlockRow(v.slice(s), rows, cols, signed, g.blockSize(), g.blocksAcross(), br, 1,
+                        g.threshold(), bitsPerBlock - first, first, bits[s - from], carried[s - from], ed, sc);
             }
         });
     }
@@ -329,10 +314,10 @@ final class VectorBackend implements Backend {
         forEach(v, from, to, units, (s, u, sc) -> {
             for (int br = down * u / units; br < down * (u + 1) / units; br++) {
                 java.util.Arrays.fill(bitsOut[s - from], br * across, (br + 1) * across, 0L);
-                Kernels.extractBlockRow(v.slice(s), rows, cols, signed, g.blockSize(), across, br, 1,
-                        bitsPerBlock - first, first, bitsOut[s - from], carried[s - from], ed, sc);
-                Kernels.extractBlockRow(v.slice(s), rows, cols, signed, g.blockSize(), across, br, 0, first, 0,
-                        bitsOut[s - from], carried[s - from], ed, sc);
+                BlockKernels.extractBlockRow(v.slice(s), rows, cols, signed, g.blockSize(), across, br, 1,
+                        g.threshold(), bitsPerBlock - first, first, bitsOut[s - from], carried[s - from], ed, sc);
+                BlockKernels.extractBlockRow(v.slice(s), rows, cols, signed, g.blockSize(), across, br, 0,
+                        g.threshold(), first, 0, bitsOut[s - from], carried[s - from], ed, sc);
             }
         });
     }

@@ -119,16 +119,16 @@ class VectorKernelDuelTest {
             String what = "variant " + variant + " peak " + peak + " limits " + java.util.Arrays.toString(limits) + " "
                     + v;
             Volume expected = v.copy();
-            REFERENCE.embedPass(expected, first, parity, peak, bits, offsets, limits);
+            REFERENCE.embedPass(expected, first, parity, peak, 1, bits, offsets, limits);
             long[][] refOut = new long[v.slices()][];
             Volume restored = expected.copy();
             for (int s = 0; s < limits.length; s++) {
                 refOut[s] = new long[limits[s] / 64 + 1];
             }
-            REFERENCE.extractPass(restored, first, parity, peak, refOut, limits);
+            REFERENCE.extractPass(restored, first, parity, peak, 1, refOut, limits);
             for (Backend b : List.of(ONE, MANY)) {
                 Volume actual = v.copy();
-                b.embedPass(actual, first, parity, peak, bits, offsets, limits);
+                b.embedPass(actual, first, parity, peak, 1, bits, offsets, limits);
                 same(expected, actual, "embedPass " + what + " on " + b.description());
                 long[][] out = new long[v.slices()][];
                 for (int s = 0; s < limits.length; s++) {
@@ -141,8 +141,8 @@ class VectorKernelDuelTest {
                     refOutDirty[s] = new long[limits[s] / 64 + 1];
                     java.util.Arrays.fill(refOutDirty[s], 0x5A5A5A5A5A5A5A5AL);
                 }
-                REFERENCE.extractPass(again, first, parity, peak, refOutDirty, limits);
-                b.extractPass(actual, first, parity, peak, out, limits);
+                REFERENCE.extractPass(again, first, parity, peak, 1, refOutDirty, limits);
+                b.extractPass(actual, first, parity, peak, 1, out, limits);
                 same(restored, actual, "extractPass pixels " + what + " on " + b.description());
                 for (int s = 0; s < limits.length; s++) {
                     assertArrayEquals(refOutDirty[s], out[s], "extractPass bits, slice " + s + ", " + what);
@@ -160,7 +160,20 @@ class VectorKernelDuelTest {
         SplittableRandom r = new SplittableRandom(seed);
         Volume v = volume(i, r);
         TamperProfile profile = i % 2 == 0 ? TamperProfile.DEFAULT : TamperProfile.PAPER;
-        BlockGrid g = profile.grid(v.rows(), v.columns());
+        int threshold = List.of(1, 2, 3, 4, 8, 16, 32).get(r.nextInt(7));
+        PixelFormat f = v.format();
+        if (f.max() - f.min() < 2 * threshold + 1) {
+            threshold = 1;
+        }
+        // Headroom of the threshold, as layer R makes before T.
+        for (int s = 0; s < v.slices(); s++) {
+            short[] px = v.slice(s);
+            for (int p = 0; p < px.length; p++) {
+                px[p] = f.store(Math.max(f.min() + threshold, Math.min(f.max() - threshold, f.value(px[p]))));
+            }
+        }
+        int block = profile.blockSizes().get(r.nextInt(profile.blockSizes().size()));
+        BlockGrid g = profile.grid(v.rows(), v.columns(), block, threshold);
         int bitsPerBlock = List.of(16, 24, 48, 1, 2, 63, 64).get(r.nextInt(7));
         long[][] bits = new long[v.slices()][g.blockCount()];
         for (long[] row : bits) {
@@ -173,22 +186,23 @@ class VectorKernelDuelTest {
         REFERENCE.embedBlocks(expected, 0, v.slices(), g, bitsPerBlock, bits, carriedRef);
         int[][] codesRef = new int[v.slices()][g.blockCount()];
         REFERENCE.blockCodes(expected, 0, v.slices(), g, codesRef);
-        long[][] sumsRef = new long[v.slices()][g.columnCount()];
-        REFERENCE.columnSums(expected, 0, v.slices(), g, sumsRef);
+        int[] columnsRef = r.ints(g.columnCount(), 0, 1 << 16).toArray();
+        int[] columnsStart = columnsRef.clone();
+        REFERENCE.columnCodes(expected, 0, v.slices(), g, columnsRef);
         for (Backend b : List.of(ONE, MANY)) {
-            String what = profile + " " + bitsPerBlock + " bits " + v + " on " + b.description();
+            String what = g + " " + bitsPerBlock + " bits " + v + " on " + b.description();
             Volume actual = v.copy();
             int[][] carried = new int[v.slices()][2 * g.blockCount()];
             b.embedBlocks(actual, 0, v.slices(), g, bitsPerBlock, bits, carried);
             same(expected, actual, "embedBlocks " + what);
             int[][] codes = new int[v.slices()][g.blockCount()];
             b.blockCodes(actual, 0, v.slices(), g, codes);
-            long[][] sums = new long[v.slices()][g.columnCount()];
-            b.columnSums(actual, 0, v.slices(), g, sums);
+            int[] columns = columnsStart.clone();
+            b.columnCodes(actual, 0, v.slices(), g, columns);
+            assertArrayEquals(columnsRef, columns, "column codes, " + what);
             for (int s = 0; s < v.slices(); s++) {
                 assertArrayEquals(carriedRef[s], carried[s], "carried, slice " + s + ", " + what);
                 assertArrayEquals(codesRef[s], codes[s], "codes, slice " + s + ", " + what);
-                assertArrayEquals(sumsRef[s], sums[s], "sums, slice " + s + ", " + what);
             }
             long[][] out = new long[v.slices()][g.blockCount()];
             long[][] outRef = new long[v.slices()][g.blockCount()];

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
 import org.filigrane.engine.EmbedResult;
-import org.filigrane.engine.MasterKey;
+import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.PixelFormat;
 import org.filigrane.engine.TamperProfile;
 import org.filigrane.engine.VerificationReport;
@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * several threads) restores on the reference and the reverse, byte for byte, with the same verification report.
  */
 class VectorPipelineDuelTest {
-    private static final MasterKey KEY = MasterKey.of(new byte[32]);
+    private static final IssuerKey KEY = IssuerKey.of(new byte[32]);
 
     static Stream<Object[]> cases() {
         return Stream.of(new Object[] {PixelFormat.unsigned(16, 12), 7, 130, 97, 1, TamperProfile.DEFAULT},

@@ -31,6 +31,10 @@ public final class DicomInputException extends Exception {
         INCONSISTENT,
         /** Writing would overwrite an input or an existing file without being asked to. */
         OUTPUT_EXISTS,
+        /** The output cannot be written: the directory cannot be created, is not writable, or the disk is full. */
+        OUTPUT_FAILED,
+        /** A required attribute (SOP Instance UID, Series Instance UID) is missing. */
+        MISSING_UID,
         /** Embedding asked on objects that carry a Filigrane watermark already. */
         ALREADY_WATERMARKED,
         /** No input files. */

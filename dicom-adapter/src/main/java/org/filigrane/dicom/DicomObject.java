@@ -111,6 +111,51 @@ public final class DicomObject {
         return check(file, list, ts);
     }
 
+    /**
+     * Reads and checks one file held in memory ({@code bytes}, a whole Part 10 file); {@code name} names it in
+     * messages. Used to decode an output before it is written.
+     */
+    static DicomObject parse(Path name, byte[] bytes) throws DicomInputException {
+        AttributeList list = new AttributeList();
+        try {
+            list.read(new com.pixelmed.dicom.DicomInputStream(new java.io.ByteArrayInputStream(bytes)));
+        } catch (IOException | DicomException | RuntimeException e) {
+            throw new DicomInputException(Kind.NOT_DICOM, name, "cannot be read back: " + e.getMessage(), e);
+        }
+        String ts = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID).trim();
+        checkTransferSyntax(name, ts);
+        return check(name, list, ts);
+    }
+
+    /**
+     * SHA-256 of the pixel bits the volume does not carry: for each sample its bits outside Bits Stored as a
+     * deviation from the canonical form ({@code raw ^ canonical(value(raw))}, 2 bytes big endian for 16-bit
+     * samples, 1 byte for 8-bit), then the raw samples past the last frame (padding). With the volume's values
+     * these give back every stored bit of Pixel Data; watermarking and restoring never change them.
+     */
+    byte[] unstoredBitsHash() {
+        java.security.MessageDigest md = AttributeDigest.sha256();
+        int n = rows * columns * frames;
+        int total = format.bitsAllocated() == 16 ? words.length : bytes != null ? bytes.length : 2 * words.length;
+        boolean wide = format.bitsAllocated() == 16;
+        byte[] buf = new byte[8192];
+        int k = 0;
+        for (int i = 0; i < total; i++) {
+            int r = raw(i);
+            int v = i < n ? r ^ canonical(value(r)) : r;
+            if (wide) {
+                buf[k++] = (byte) (v >> 8);
+            }
+            buf[k++] = (byte) v;
+            if (k >= buf.length - 2) {
+                md.update(buf, 0, k);
+                k = 0;
+            }
+        }
+        md.update(buf, 0, k);
+        return md.digest();
+    }
+
     private static void checkTransferSyntax(Path file, String ts) throws DicomInputException {
         if (ts.isEmpty()) {
             throw new DicomInputException(Kind.NOT_DICOM, file, "file meta header names no Transfer Syntax UID");

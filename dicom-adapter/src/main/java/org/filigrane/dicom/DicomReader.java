@@ -68,7 +68,8 @@ public final class DicomReader {
                 }
             } else if (Files.isDirectory(in)) {
                 try (Stream<Path> walk = Files.walk(in)) {
-                    walk.filter(Files::isRegularFile).sorted().forEach(files::add);
+                    walk.filter(Files::isRegularFile).filter(p -> !Journal.isBookkeeping(p)).sorted()
+                            .forEach(files::add);
                 } catch (IOException e) {
                     throw new DicomInputException(Kind.NO_INPUT, in, "cannot list the directory: " + e);
                 }

@@ -2,6 +2,7 @@ package org.filigrane.dicom;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.TagFromName;
@@ -18,7 +19,7 @@ import java.util.UUID;
 import java.util.function.IntConsumer;
 import org.filigrane.engine.EmbedResult;
 import org.filigrane.engine.Layer;
-import org.filigrane.engine.MasterKey;
+import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.VerificationReport;
 import org.filigrane.engine.VerificationReport.Status;
 import org.filigrane.engine.Volume;
@@ -37,9 +38,10 @@ import org.filigrane.engine.Watermarker;
  * original in place).
  */
 public final class DicomWatermarking {
-    /** Separates the user's message from the attribute digests inside the embedded message. */
-    static final String MESSAGE_MARK = "\n\u0001filigrane-dicom/1 attrs=";
-    static final String SOFTWARE = "Filigrane 0.1.0";
+    /** Separates the user's message from the signed digest of the series' manifests inside the embedded message. */
+    static final String MESSAGE_MARK = "\n\u0001filigrane-dicom/2 manifests=";
+    static final String SOFTWARE = "Filigrane 0.2.0";
+    static final int SIGNED_DIGEST_BYTES = 32;
 
     private DicomWatermarking() {
     }
@@ -71,8 +73,7 @@ public final class DicomWatermarking {
 
     /**
      * Objects of the watermarked series that none of the received files claims to be, from the files' Filigrane
-     * headers (object index and count). Unauthenticated, so only a hint, but it names a removed file even when the
-     * pixel watermark can no longer be decoded.
+     * headers (object index and count). Unauthenticated, so only a hint for when the payload cannot be read.
      */
     static List<Integer> missingObjects(DicomSeries series) {
         int count = -1;
@@ -96,13 +97,8 @@ public final class DicomWatermarking {
 
     // ---- message ----
 
-    static String encodeMessage(String userMessage, List<byte[]> digests) {
-        StringBuilder sb = new StringBuilder(userMessage).append(MESSAGE_MARK);
-        byte[] all = new byte[digests.size() * AttributeDigest.BYTES];
-        for (int i = 0; i < digests.size(); i++) {
-            System.arraycopy(digests.get(i), 0, all, i * AttributeDigest.BYTES, AttributeDigest.BYTES);
-        }
-        return sb.append(Base64.getUrlEncoder().withoutPadding().encodeToString(all)).toString();
+    static String encodeMessage(String userMessage, byte[] seriesDigest) {
+        return userMessage + MESSAGE_MARK + Base64.getUrlEncoder().withoutPadding().encodeToString(seriesDigest);
     }
 
     /** The user's part of an embedded message. */
@@ -114,43 +110,132 @@ public final class DicomWatermarking {
         return i < 0 ? embedded : embedded.substring(0, i);
     }
 
-    /** The recorded attribute digests, or null when the message carries none. */
-    static List<byte[]> digests(String embedded) {
+    /** The signed SHA-256 of the series manifest list, or null when the message carries none. */
+    static byte[] signedDigest(String embedded) {
         int i = embedded == null ? -1 : embedded.lastIndexOf(MESSAGE_MARK);
         if (i < 0) {
             return null;
         }
-        byte[] all;
         try {
-            all = Base64.getUrlDecoder().decode(embedded.substring(i + MESSAGE_MARK.length()));
+            byte[] d = Base64.getUrlDecoder().decode(embedded.substring(i + MESSAGE_MARK.length()));
+            return d.length == SIGNED_DIGEST_BYTES ? d : null;
         } catch (IllegalArgumentException e) {
             return null;
         }
-        List<byte[]> out = new ArrayList<>();
-        for (int k = 0; k + AttributeDigest.BYTES <= all.length; k += AttributeDigest.BYTES) {
-            out.add(Arrays.copyOfRange(all, k, k + AttributeDigest.BYTES));
-        }
-        return out;
     }
 
-    /** The message actually embedded for {@code spec} on {@code series} (user message plus attribute digests). */
+    /** The message actually embedded for {@code spec} (user message plus the signed digest; same length). */
     public static WatermarkSpec dicomSpec(DicomSeries series, WatermarkSpec spec) {
-        List<byte[]> digests = new ArrayList<>();
-        for (DicomObject o : series.objects()) {
-            digests.add(AttributeDigest.ofOriginal(o.attributes()));
-        }
-        return new WatermarkSpec(spec.recipient(), encodeMessage(spec.message(), digests), spec.layers(),
+        return withDigest(spec, new byte[SIGNED_DIGEST_BYTES]);
+    }
+
+    private static WatermarkSpec withDigest(WatermarkSpec spec, byte[] digest) {
+        return new WatermarkSpec(spec.recipient(), encodeMessage(spec.message(), digest), spec.layers(),
                 spec.profile(), spec.robustId());
     }
 
     // ---- embed ----
 
-    /** Watermarks {@code series} and writes it as {@code plan} says; nothing is written if anything fails. */
-    public static Embedded embed(DicomSeries series, Watermarker watermarker, MasterKey key, WatermarkSpec spec,
+    /**
+     * Watermarks {@code series} and writes it as {@code plan} says. Every input is checked before any work; the
+     * outputs are encoded, decoded again and verified in memory (pixels, attributes, unstored bits, restoration)
+     * before anything is written; the write is journaled. Nothing is written if anything fails.
+     */
+    public static Embedded embed(DicomSeries series, Watermarker watermarker, IssuerKey key, WatermarkSpec spec,
             OutputPlan plan, boolean keepUids, IntConsumer progress)
             throws WatermarkException, DicomInputException, IOException {
-        List<Path> targets = plan.targets(series.objects().stream().map(DicomObject::path).toList());
+        List<Path> sources = series.objects().stream().map(DicomObject::path).toList();
+        List<Path> targets = plan.targets(sources);
+        checkEmbeddable(series);
+        plan.checkWritable(targets);
+        String keyId = key.keyId();
+        String newSeries = keepUids ? series.seriesUid() : newUid();
+        List<AttributeList> lists = headers(series, spec, keyId, keepUids, newSeries);
+        // Manifests of the outputs as a reader will see them: computed on the encoded and decoded header.
+        List<byte[]> manifests = new ArrayList<>();
+        java.io.ByteArrayOutputStream seriesList = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < lists.size(); i++) {
+            DicomObject o = series.objects().get(i);
+            byte[] m = Manifest.of(reparse(lists.get(i), o), o.unstoredBitsHash()).toBytes();
+            manifests.add(m);
+            seriesList.writeBytes(Manifest.hashOf(m));
+        }
+        byte[] list = seriesList.toByteArray();
+        byte[] digest = AttributeDigest.sha256().digest(list);
+        EmbedResult result = watermarker.embed(series.volume(), withDigest(spec, digest));
+        List<byte[]> files = new ArrayList<>();
+        for (int i = 0; i < lists.size(); i++) {
+            DicomObject o = series.objects().get(i);
+            AttributeList out = lists.get(i);
+            try {
+                FiligraneHeader.writeManifests(out, manifests.get(i), list);
+                out.put(o.pixelDataWith(frames(series, i, result.volume())));
+            } catch (DicomException e) {
+                throw new IOException("cannot build the output for " + o.path() + ": " + e.getMessage(), e);
+            }
+            files.add(encode(out, o.outputTransferSyntax(), o.path()));
+        }
+        checkOutput(series, files, targets, watermarker, spec.layers().contains(Layer.ROBUST));
+        plan.writeAll(files, targets, sources, progress);
+        return new Embedded(result, targets, newSeries, keyId);
+    }
+
+    /**
+     * Writes {@code watermarked} as watermarked objects with their header and manifests, without the engine and
+     * without journal or self-check (tests of the DICOM encoding only). Returns the Series Instance UID written.
+     */
+    static String writeWatermarked(DicomSeries series, Volume watermarked, WatermarkSpec spec, String keyId,
+            List<Path> targets, boolean keepUids) throws IOException {
+        String newSeries = keepUids ? series.seriesUid() : newUid();
+        List<AttributeList> lists = headers(series, spec, keyId, keepUids, newSeries);
+        List<byte[]> manifests = new ArrayList<>();
+        java.io.ByteArrayOutputStream seriesList = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < lists.size(); i++) {
+            DicomObject o = series.objects().get(i);
+            byte[] m = Manifest.of(reparse(lists.get(i), o), o.unstoredBitsHash()).toBytes();
+            manifests.add(m);
+            seriesList.writeBytes(Manifest.hashOf(m));
+        }
+        for (int i = 0; i < lists.size(); i++) {
+            DicomObject o = series.objects().get(i);
+            try {
+                FiligraneHeader.writeManifests(lists.get(i), manifests.get(i), seriesList.toByteArray());
+                lists.get(i).put(o.pixelDataWith(frames(series, i, watermarked)));
+            } catch (DicomException e) {
+                throw new IOException(e);
+            }
+            java.nio.file.Files.createDirectories(targets.get(i).getParent());
+            java.nio.file.Files.write(targets.get(i), encode(lists.get(i), o.outputTransferSyntax(), o.path()));
+        }
+        return newSeries;
+    }
+
+    /** Writes {@code original} with the attributes as they were before watermarking (tests only; no journal). */
+    static void writeRestored(DicomSeries series, Volume original, List<Path> targets) throws IOException {
+        for (int i = 0; i < series.objects().size(); i++) {
+            DicomObject o = series.objects().get(i);
+            AttributeList out = FiligraneHeader.originalView(o.attributes());
+            try {
+                out.put(o.pixelDataWith(frames(series, i, original)));
+                finish(out, o.outputTransferSyntax());
+            } catch (DicomException e) {
+                throw new IOException(e);
+            }
+            java.nio.file.Files.createDirectories(targets.get(i).getParent());
+            java.nio.file.Files.write(targets.get(i), encode(out, o.outputTransferSyntax(), o.path()));
+        }
+    }
+
+    /** Refuses, before any work, objects that lack the UIDs the output needs or carry a watermark already. */
+    static void checkEmbeddable(DicomSeries series) throws DicomInputException {
         for (DicomObject o : series.objects()) {
+            for (AttributeTag t : List.of(TagFromName.SOPInstanceUID, TagFromName.SeriesInstanceUID)) {
+                if (o.string(t).isEmpty()) {
+                    throw new DicomInputException(DicomInputException.Kind.MISSING_UID, o.path(), "has no "
+                            + AttributeDigest.name(t) + ": the watermarked copy and its restoration could not be "
+                            + "told apart from other objects; add the UID (e.g. dcmodify -gin / -gse) first");
+                }
+            }
             FiligraneHeader h = FiligraneHeader.read(o.attributes());
             if (h != null) {
                 throw new DicomInputException(DicomInputException.Kind.ALREADY_WATERMARKED, o.path(),
@@ -158,20 +243,11 @@ public final class DicomWatermarking {
                         + "); restore it first, then watermark the original");
             }
         }
-        WatermarkSpec full = dicomSpec(series, spec);
-        EmbedResult result = watermarker.embed(series.volume(), full);
-        String keyId = key.keyId(spec.recipient());
-        String newSeries = writeWatermarked(series, result.volume(), spec, keyId, targets, keepUids, progress);
-        return new Embedded(result, targets, newSeries, keyId);
     }
 
-    /**
-     * Writes {@code watermarked} (the series' volume after the engine) with the series' attributes, the Filigrane
-     * header and, unless {@code keepUids}, new UIDs. Returns the Series Instance UID written.
-     */
-    static String writeWatermarked(DicomSeries series, Volume watermarked, WatermarkSpec spec, String keyId,
-            List<Path> targets, boolean keepUids, IntConsumer progress) throws IOException {
-        String newSeries = keepUids ? series.seriesUid() : newUid();
+    /** The outputs' attributes without Pixel Data: the input's, the Filigrane header, new UIDs, new file meta. */
+    private static List<AttributeList> headers(DicomSeries series, WatermarkSpec spec, String keyId,
+            boolean keepUids, String newSeries) throws IOException {
         List<String> layers = new ArrayList<>();
         for (Layer l : java.util.EnumSet.copyOf(spec.layers())) {
             layers.add(switch (l) {
@@ -182,13 +258,12 @@ public final class DicomWatermarking {
         }
         String now = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"));
         List<AttributeList> lists = new ArrayList<>();
-        List<String> syntaxes = new ArrayList<>();
         for (int i = 0; i < series.objects().size(); i++) {
             DicomObject o = series.objects().get(i);
             AttributeList out = new AttributeList();
             out.putAll(o.attributes());
+            out.remove(TagFromName.PixelData);
             try {
-                out.put(o.pixelDataWith(frames(series, i, watermarked)));
                 new FiligraneHeader(FiligraneHeader.FORMAT_VERSION, layers, keyId,
                         spec.layers().contains(Layer.TAMPER) ? spec.profile().name() : "",
                         o.string(TagFromName.SOPInstanceUID), o.string(TagFromName.SeriesInstanceUID), i,
@@ -202,11 +277,60 @@ public final class DicomWatermarking {
                 throw new IOException("cannot build the output for " + o.path() + ": " + e.getMessage(), e);
             }
             lists.add(out);
-            syntaxes.add(o.outputTransferSyntax());
         }
-        OutputPlan.writeAll(lists, syntaxes, targets,
-                series.objects().stream().map(DicomObject::path).toList(), progress);
-        return newSeries;
+        return lists;
+    }
+
+    /** {@code list} (no Pixel Data) encoded in the output's transfer syntax and read back. */
+    private static AttributeList reparse(AttributeList list, DicomObject o) throws IOException {
+        byte[] b = encode(list, o.outputTransferSyntax(), o.path());
+        AttributeList back = new AttributeList();
+        try {
+            back.read(new com.pixelmed.dicom.DicomInputStream(new java.io.ByteArrayInputStream(b)));
+        } catch (DicomException e) {
+            throw new IOException("cannot read back the output for " + o.path() + ": " + e.getMessage(), e);
+        }
+        return back;
+    }
+
+    /** A whole Part 10 file in memory. */
+    static byte[] encode(AttributeList list, String transferSyntax, Path source) throws IOException {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        try {
+            list.write(buf, transferSyntax, true, true);
+        } catch (DicomException e) {
+            throw new IOException("cannot encode the output for " + source + ": " + e.getMessage(), e);
+        }
+        return buf.toByteArray();
+    }
+
+    /**
+     * Decodes the encoded outputs as a reader would and checks them before anything is written: the series
+     * verifies AUTHENTIC with no finding, and restoration gives back the input's volume and unstored bits.
+     */
+    private static void checkOutput(DicomSeries input, List<byte[]> files, List<Path> targets,
+            Watermarker watermarker, boolean robust) throws IOException {
+        try {
+            List<DicomObject> objects = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                objects.add(DicomObject.parse(targets.get(i), files.get(i)));
+            }
+            DicomSeries back = DicomReader.assemble("", objects, true);
+            Verification v = verify(back, watermarker);
+            if (v.status() != Status.AUTHENTIC || !v.attributes().isEmpty()) {
+                throw new IOException("self-check of the output failed: it verifies as " + v.status() + " ("
+                        + v.pixels().detail() + (v.attributes().isEmpty() ? "" : "; " + v.attributes().get(0)
+                        .detail()) + "); nothing was written");
+            }
+            Volume restored = watermarker.restore(back.volume());
+            // With layer D, restoration gives D's output (D is not removable); the engine checked it by its hash.
+            if (!robust && !restored.sameContent(input.volume())) {
+                throw new IOException("self-check of the output failed: restoration does not give back the input's "
+                        + "pixels; nothing was written");
+            }
+        } catch (DicomInputException | WatermarkException e) {
+            throw new IOException("self-check of the output failed: " + e.getMessage() + "; nothing was written", e);
+        }
     }
 
     /** Group lengths dropped (retired, recomputed by readers), file meta rebuilt for the new SOP Instance UID. */
@@ -240,37 +364,24 @@ public final class DicomWatermarking {
 
     // ---- verify ----
 
-    /** Verifies pixels (engine) and attributes (recorded digests); never throws on a foreign series. */
+    /**
+     * Verifies pixels (engine) and attributes (manifests, their signed digest, unstored pixel bits); never throws on
+     * a foreign series.
+     */
     public static Verification verify(DicomSeries series, Watermarker watermarker) {
         VerificationReport report = watermarker.verify(series.volume());
         FiligraneHeader header = FiligraneHeader.read(series.objects().get(0).attributes());
         List<AttributeFinding> findings = new ArrayList<>();
-        List<byte[]> recorded = report.status() == Status.NOT_WATERMARKED ? null : digests(report.message());
-        if (recorded != null) {
-            boolean[] seen = new boolean[recorded.size()];
-            for (int i = 0; i < series.objects().size(); i++) {
-                DicomObject o = series.objects().get(i);
-                int slice = series.firstSliceOf(i);
-                FiligraneHeader h = FiligraneHeader.read(o.attributes());
-                int index = h == null ? -1 : h.objectIndex();
-                if (index < 0 || index >= recorded.size()) {
-                    findings.add(new AttributeFinding(slice, o.path(), "Filigrane header missing or damaged "
-                            + "(object index " + index + ")"));
-                    continue;
-                }
-                if (seen[index]) {
-                    findings.add(new AttributeFinding(slice, o.path(), "a second object claims to be object "
-                            + index + " of the watermarked series"));
-                }
-                seen[index] = true;
-                if (!Arrays.equals(recorded.get(index), AttributeDigest.ofOriginal(o.attributes()))) {
-                    findings.add(new AttributeFinding(slice, o.path(), "attributes differ from those recorded "
-                            + "when it was watermarked (object " + index + ")"));
-                }
-            }
+        List<Integer> missing = missingObjects(series);
+        byte[] signed = report.status() == Status.NOT_WATERMARKED ? null : signedDigest(report.message());
+        if (report.message() != null && signed == null) {
+            findings.add(new AttributeFinding(-1, series.objects().get(0).path(), "the payload carries no digest of "
+                    + "attribute manifests (not a format 2 DICOM watermark): attributes unchecked"));
+        }
+        if (signed != null) {
+            missing = checkManifests(series, signed, findings);
         }
         Status status = report.status();
-        List<Integer> missing = missingObjects(series);
         if (status == Status.AUTHENTIC && (!findings.isEmpty() || !missing.isEmpty())) {
             status = Status.TAMPERED;
         }
@@ -278,43 +389,163 @@ public final class DicomWatermarking {
                 series, missing);
     }
 
+    /**
+     * Checks every object against the signed digest: finds the authentic series list (a copy whose SHA-256 is the
+     * signed digest), each object's manifest in it, and the object's attributes against its manifest. Returns the
+     * object indices no received object holds.
+     */
+    private static List<Integer> checkManifests(DicomSeries series, byte[] signed, List<AttributeFinding> findings) {
+        byte[] authentic = null;
+        for (DicomObject o : series.objects()) {
+            byte[] l = FiligraneHeader.bytes(o.attributes(), FiligraneHeader.SERIES_MANIFESTS);
+            if (l != null && Arrays.equals(AttributeDigest.sha256().digest(l), signed)) {
+                authentic = l;
+                break;
+            }
+        }
+        if (authentic == null || authentic.length % AttributeDigest.HASH_BYTES != 0) {
+            findings.add(new AttributeFinding(-1, series.objects().get(0).path(), "FiligraneSeriesManifests: no "
+                    + "file holds the signed list of attribute manifests (it was edited or removed in every file)"));
+            return List.of();
+        }
+        int count = authentic.length / AttributeDigest.HASH_BYTES;
+        boolean[] seen = new boolean[count];
+        for (int i = 0; i < series.objects().size(); i++) {
+            DicomObject o = series.objects().get(i);
+            int slice = series.firstSliceOf(i);
+            String file = o.path().getFileName().toString();
+            byte[] l = FiligraneHeader.bytes(o.attributes(), FiligraneHeader.SERIES_MANIFESTS);
+            if (!Arrays.equals(l, authentic)) {
+                findings.add(new AttributeFinding(slice, o.path(), "FiligraneSeriesManifests " + (l == null
+                        ? "removed" : "changed") + " in " + file));
+            }
+            byte[] mb = FiligraneHeader.bytes(o.attributes(), FiligraneHeader.MANIFEST);
+            Manifest recorded = Manifest.parse(mb);
+            int index = mb == null ? -1 : indexOf(authentic, Manifest.hashOf(mb));
+            if (recorded == null || index < 0) {
+                findings.add(new AttributeFinding(slice, o.path(), "FiligraneManifest " + (mb == null ? "missing"
+                        : "edited, or the file comes from another watermarked series") + " in " + file
+                        + ": its attributes cannot be checked"));
+                continue;
+            }
+            if (seen[index]) {
+                findings.add(new AttributeFinding(slice, o.path(), "object " + index + " of the watermarked series "
+                        + "appears twice (" + file + " duplicates another file)"));
+            }
+            seen[index] = true;
+            Manifest now = Manifest.of(o.attributes(), o.unstoredBitsHash());
+            for (String d : recorded.differences(now)) {
+                findings.add(new AttributeFinding(slice, o.path(), d + " in " + file));
+            }
+        }
+        List<Integer> missing = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            if (!seen[k]) {
+                missing.add(k);
+            }
+        }
+        return missing;
+    }
+
+    private static int indexOf(byte[] list, byte[] hash) {
+        for (int k = 0; k + hash.length <= list.length; k += hash.length) {
+            if (Arrays.equals(list, k, k + hash.length, hash, 0, hash.length)) {
+                return k / hash.length;
+            }
+        }
+        return -1;
+    }
+
     // ---- restore ----
 
     /**
-     * Writes the original objects back: pixel data bit for bit, the private block removed, the original UIDs back.
-     * Refuses (writing nothing) unless verification says AUTHENTIC, pixels and attributes alike.
+     * What restoration wrote.
+     *
+     * @param outputs  the files written
+     * @param original true when they hold the original pixels and attributes (bit for bit); false when layer D
+     *                 remains (not removable): then the pixels are not the original, the objects carry new UIDs
+     *                 and Image Type DERIVED
      */
-    public static List<Path> restore(DicomSeries series, Watermarker watermarker, OutputPlan plan,
+    public record Restored(List<Path> outputs, boolean original) {
+        public Restored {
+            outputs = List.copyOf(outputs);
+        }
+    }
+
+    /**
+     * Writes the original objects back: pixel data bit for bit, the private block removed, the original UIDs back.
+     * With layer D present, the pixels are not the original: they get new UIDs and Image Type DERIVED instead, so
+     * that the original UIDs only ever go onto the original pixels. Refuses (writing nothing) unless verification
+     * says AUTHENTIC, pixels and attributes alike.
+     */
+    public static Restored restore(DicomSeries series, Watermarker watermarker, OutputPlan plan,
             IntConsumer progress) throws WatermarkException, DicomInputException, IOException {
-        List<Path> targets = plan.targets(series.objects().stream().map(DicomObject::path).toList());
+        List<Path> sources = series.objects().stream().map(DicomObject::path).toList();
+        List<Path> targets = plan.targets(sources);
         Verification v = verify(series, watermarker);
         if (v.status() != Status.AUTHENTIC) {
             throw new RestoreRefusedException(v);
         }
-        Volume original = watermarker.restore(series.volume());
-        writeRestored(series, original, targets, progress);
-        return targets;
-    }
-
-    /** Writes {@code original} (the restored volume) with the attributes as they were before watermarking. */
-    static void writeRestored(DicomSeries series, Volume original, List<Path> targets, IntConsumer progress)
-            throws IOException {
-        List<AttributeList> lists = new ArrayList<>();
-        List<String> syntaxes = new ArrayList<>();
+        plan.checkWritable(targets);
+        boolean robust = v.header() != null && v.header().layers().contains("D");
+        Volume restored = watermarker.restore(series.volume());
+        String derivedSeries = newUid();
+        List<byte[]> files = new ArrayList<>();
         for (int i = 0; i < series.objects().size(); i++) {
             DicomObject o = series.objects().get(i);
-            AttributeList out = FiligraneHeader.originalView(o.attributes());
+            AttributeList out = robust ? derivedView(o.attributes(), derivedSeries)
+                    : FiligraneHeader.originalView(o.attributes());
             try {
-                out.put(o.pixelDataWith(frames(series, i, original)));
+                out.put(o.pixelDataWith(frames(series, i, restored)));
                 finish(out, o.outputTransferSyntax());
             } catch (DicomException e) {
                 throw new IOException("cannot build the output for " + o.path() + ": " + e.getMessage(), e);
             }
-            lists.add(out);
-            syntaxes.add(o.outputTransferSyntax());
+            byte[] b = encode(out, o.outputTransferSyntax(), o.path());
+            DicomObject back = DicomObject.parse(targets.get(i), b);
+            if (!Arrays.equals(back.unstoredBitsHash(), o.unstoredBitsHash())) {
+                throw new IOException("self-check of the restored output failed for " + o.path()
+                        + ": pixel bits outside Bits Stored differ; nothing was written");
+            }
+            files.add(b);
         }
-        OutputPlan.writeAll(lists, syntaxes, targets,
-                series.objects().stream().map(DicomObject::path).toList(), progress);
+        plan.writeAll(files, targets, sources, progress);
+        return new Restored(targets, !robust);
+    }
+
+    /**
+     * The attributes of a restored object whose pixels still carry layer D: the Filigrane block removed, new SOP
+     * Instance and Series Instance UIDs (the watermarked copy's and the original's belong to other pixels), Image
+     * Type DERIVED, and a Derivation Description that says so.
+     */
+    static AttributeList derivedView(AttributeList list, String seriesUid) throws IOException {
+        AttributeList copy = new AttributeList();
+        copy.putAll(list);
+        FiligraneHeader.removeFrom(copy);
+        try {
+            FiligraneHeader.replace(copy, TagFromName.SOPInstanceUID, newUid());
+            FiligraneHeader.replace(copy, TagFromName.SeriesInstanceUID, seriesUid);
+            String[] type = Attribute.getStringValues(copy, TagFromName.ImageType);
+            com.pixelmed.dicom.CodeStringAttribute it = new com.pixelmed.dicom.CodeStringAttribute(
+                    TagFromName.ImageType);
+            it.addValue("DERIVED");
+            if (type != null && type.length > 1) {
+                for (int k = 1; k < type.length; k++) {
+                    it.addValue(type[k]);
+                }
+            } else {
+                it.addValue("SECONDARY");
+            }
+            copy.put(it);
+            com.pixelmed.dicom.ShortTextAttribute dd = new com.pixelmed.dicom.ShortTextAttribute(
+                    TagFromName.DerivationDescription);
+            dd.addValue("Filigrane: watermark layers R and T removed; layer D (robust recipient ID) remains, "
+                    + "so these are not the original pixels");
+            copy.put(dd);
+        } catch (DicomException e) {
+            throw new IOException("cannot build the derived attributes: " + e.getMessage(), e);
+        }
+        return copy;
     }
 
     /** Restoration refused because verification did not say AUTHENTIC; carries that verification. */
@@ -324,8 +555,9 @@ public final class DicomWatermarking {
 
         RestoreRefusedException(Verification v) {
             super("not restored: verification says " + v.status() + " (" + v.pixels().detail()
-                    + (v.attributes().isEmpty() ? "" : "; " + v.attributes().size() + " object(s) with changed "
-                    + "attributes") + ")");
+                    + (v.attributes().isEmpty() ? "" : "; " + v.attributes().get(0).detail()
+                    + (v.attributes().size() > 1 ? " and " + (v.attributes().size() - 1) + " more finding(s)" : ""))
+                    + ")");
             this.verification = v;
         }
 

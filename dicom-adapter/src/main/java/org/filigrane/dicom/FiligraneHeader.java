@@ -33,6 +33,8 @@ import java.util.List;
  *  xx0A LO software ("Filigrane" and version)
  *  xx0B UI original Transfer Syntax UID
  *  xx0C IS number of objects in the watermarked series
+ *  xx0D OB this object's attribute manifest ({@link Manifest}; format 2)
+ *  xx0E OB the series manifest list: the 16-byte hash of every object's manifest, by object index (format 2)
  * </pre>
  *
  * The block is the only attribute added; SOP Instance UID and Series Instance UID are the only ones changed (unless
@@ -45,7 +47,13 @@ public record FiligraneHeader(String version, List<String> layers, String keyId,
     public static final int GROUP = 0x0F17;
     static final String GROUP_HEX = "0F17";
     public static final String CREATOR = "FILIGRANE 1";
-    public static final String FORMAT_VERSION = "1";
+    public static final String FORMAT_VERSION = "2";
+    static final int MANIFEST = 0x0D;
+    static final int SERIES_MANIFESTS = 0x0E;
+    private static final String[] KEYWORDS = {null, "FiligraneFormatVersion", "FiligraneLayers", "FiligraneKeyId",
+        "FiligraneProfile", "FiligraneOriginalSOPInstanceUID", "FiligraneOriginalSeriesInstanceUID",
+        "FiligraneObjectIndex", "FiligraneRecipient", "FiligraneEmbeddedAt", "FiligraneSoftware",
+        "FiligraneOriginalTransferSyntax", "FiligraneObjectCount", "FiligraneManifest", "FiligraneSeriesManifests"};
 
     public FiligraneHeader {
         layers = List.copyOf(layers);
@@ -53,6 +61,54 @@ public record FiligraneHeader(String version, List<String> layers, String keyId,
 
     static boolean isFiligraneTag(AttributeTag t) {
         return t.getGroup() == GROUP;
+    }
+
+    /** The two elements of our block that hold manifests (not themselves in the manifest). */
+    static boolean isManifestElement(AttributeTag t, int block) {
+        return block >= 0 && t.getGroup() == GROUP && (t.getElement() == (block << 8 | MANIFEST)
+                || t.getElement() == (block << 8 | SERIES_MANIFESTS));
+    }
+
+    /** A keyword for an element of a Filigrane block, or null. */
+    static String keyword(AttributeTag t) {
+        if (t.getGroup() != GROUP) {
+            return null;
+        }
+        int e = t.getElement();
+        if (e >= 0x10 && e <= 0xFF) {
+            return "FiligranePrivateCreator";
+        }
+        int off = e & 0xFF;
+        return e >= 0x1000 && off < KEYWORDS.length && KEYWORDS[off] != null ? KEYWORDS[off] : null;
+    }
+
+    /** The bytes of element {@code offset} of our block (manifest, series list), also when read as UN; or null. */
+    static byte[] bytes(AttributeList list, int offset) {
+        int b = block(list);
+        Attribute a = b < 0 ? null : list.get(tag(b, offset));
+        if (a == null) {
+            return null;
+        }
+        try {
+            return a.getByteValues();
+        } catch (DicomException e) {
+            return null;
+        }
+    }
+
+    /** Puts the manifest and the series list into the Filigrane block already written into {@code list}. */
+    static void writeManifests(AttributeList list, byte[] manifest, byte[] seriesList) throws DicomException {
+        int b = block(list);
+        if (b < 0) {
+            throw new DicomException("no Filigrane block to hold the manifest");
+        }
+        com.pixelmed.dicom.OtherByteAttribute m = new com.pixelmed.dicom.OtherByteAttribute(tag(b, MANIFEST));
+        m.setValues(manifest);
+        list.put(m);
+        com.pixelmed.dicom.OtherByteAttribute s = new com.pixelmed.dicom.OtherByteAttribute(tag(b,
+                SERIES_MANIFESTS));
+        s.setValues(seriesList);
+        list.put(s);
     }
 
     /** The block number (0x10..0xFF) our creator holds in {@code list}, or -1. */

@@ -1,12 +1,8 @@
 package org.filigrane.dicom;
 
-import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomException;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -14,9 +10,8 @@ import org.filigrane.dicom.DicomInputException.Kind;
 
 /**
  * Where outputs go and what may be overwritten. Files keep their names and their paths relative to the deepest
- * directory holding all inputs. Every file is first written to a temporary sibling, and only when all of them are
- * written are they renamed into place (atomically where the file system can), so a failure leaves no partial
- * output and a reader never sees half a file.
+ * directory holding all inputs. Writes go through a {@link Journal}: a failure or a kill leaves either the complete
+ * output or the untouched input, and a reader never sees half a file.
  *
  * @param directory  output directory (ignored with {@code inPlace})
  * @param inPlace    replace the input files themselves
@@ -26,6 +21,18 @@ public record OutputPlan(Path directory, boolean inPlace, boolean overwrite) {
 
     public static OutputPlan into(Path directory) {
         return new OutputPlan(directory, false, false);
+    }
+
+    /** The output path for each input, unchecked (to recognise the outputs of an interrupted run). */
+    public List<Path> wouldWrite(List<Path> inputs) {
+        List<Path> out = new ArrayList<>();
+        Path base = inputs.isEmpty() ? null : commonParent(inputs);
+        for (Path p : inputs) {
+            Path abs = p.toAbsolutePath().normalize();
+            out.add(inPlace || directory == null ? abs
+                    : directory.toAbsolutePath().normalize().resolve(base.relativize(abs)));
+        }
+        return out;
     }
 
     /** Output path for each input, checked against the rules above before anything is written. */
@@ -40,6 +47,10 @@ public record OutputPlan(Path directory, boolean inPlace, boolean overwrite) {
         if (directory == null) {
             throw new DicomInputException(Kind.OUTPUT_EXISTS, null, "no output directory given (--output DIR), "
                     + "and --in-place was not asked for");
+        }
+        if (Files.exists(directory) && !Files.isDirectory(directory)) {
+            throw new DicomInputException(Kind.OUTPUT_FAILED, directory, "is a file, not a directory; choose "
+                    + "another --output directory");
         }
         Path base = commonParent(inputs);
         List<Path> realInputs = new ArrayList<>();
@@ -66,15 +77,6 @@ public record OutputPlan(Path directory, boolean inPlace, boolean overwrite) {
         return out;
     }
 
-    /** Temporary files are created owner-only; the output gets its input's permissions instead. */
-    private static void copyPermissions(Path from, Path to) {
-        try {
-            Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from));
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not a POSIX file system, or the input vanished: keep the default.
-        }
-    }
-
     private static Path real(Path p) {
         try {
             return p.toRealPath();
@@ -83,7 +85,7 @@ public record OutputPlan(Path directory, boolean inPlace, boolean overwrite) {
         }
     }
 
-    private static Path commonParent(List<Path> inputs) {
+    static Path commonParent(List<Path> inputs) {
         Path base = inputs.get(0).toAbsolutePath().normalize().getParent();
         for (Path p : inputs) {
             Path parent = p.toAbsolutePath().normalize().getParent();
@@ -94,37 +96,66 @@ public record OutputPlan(Path directory, boolean inPlace, boolean overwrite) {
         return base;
     }
 
-    /** Writes each list to its target in its transfer syntax: temporary files first, then renames. */
-    static void writeAll(List<AttributeList> lists, List<String> transferSyntaxes, List<Path> targets,
-            List<Path> sources, IntConsumer progress) throws IOException {
-        List<Path> temps = new ArrayList<>();
+    /** The directory the journal of this plan's writes goes in: the output directory, or the inputs' parent. */
+    Path journalRoot(List<Path> targets) {
+        return inPlace ? commonParent(targets) : directory.toAbsolutePath().normalize();
+    }
+
+    /** Writes each file's bytes to its target, crash-safe (see {@link Journal}). */
+    void writeAll(List<byte[]> contents, List<Path> targets, List<Path> sources, IntConsumer progress)
+            throws DicomInputException {
+        Path root = journalRoot(targets);
         try {
-            for (int i = 0; i < lists.size(); i++) {
-                Path target = targets.get(i);
-                Files.createDirectories(target.getParent());
-                Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".filigrane-tmp");
-                temps.add(tmp);
-                try {
-                    lists.get(i).write(tmp.toFile(), transferSyntaxes.get(i), true, true);
-                } catch (DicomException e) {
-                    throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
-                }
-                copyPermissions(sources.get(i), tmp);
-                progress.accept(i + 1);
+            Journal.write(root, contents, targets, sources, progress);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new DicomInputException(Kind.OUTPUT_FAILED, Path.of(e.getFile() == null ? root.toString()
+                    : e.getFile()), "cannot write: " + reason(e));
+        } catch (IOException e) {
+            throw new DicomInputException(Kind.OUTPUT_FAILED, root, "cannot write: " + e.getMessage());
+        }
+    }
+
+    static String reason(java.nio.file.FileSystemException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "a file is in the way";
+        }
+        return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+    }
+
+    /**
+     * Checks, before any work and without creating anything, that the output directory is writable or can be
+     * created.
+     */
+    void checkWritable(List<Path> targets) throws DicomInputException {
+        Path root = journalRoot(targets);
+        try {
+            Path existing = root;
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
             }
-            for (int i = 0; i < temps.size(); i++) {
-                try {
-                    Files.move(temps.get(i), targets.get(i), StandardCopyOption.ATOMIC_MOVE,
-                            StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temps.get(i), targets.get(i), StandardCopyOption.REPLACE_EXISTING);
-                }
+            if (existing == null || !Files.isDirectory(existing)) {
+                throw new DicomInputException(Kind.OUTPUT_FAILED, existing == null ? root : existing,
+                        "is not a directory; the output directory cannot be created");
             }
-            temps.clear();
-        } finally {
-            for (Path t : temps) {
-                Files.deleteIfExists(t);
+            if (existing.equals(root)) {
+                Path probe = Files.createTempFile(root, ".probe.", Journal.TMP_SUFFIX);
+                Files.delete(probe);
+            } else if (!Files.isWritable(existing)) {
+                throw new DicomInputException(Kind.OUTPUT_FAILED, existing, "the output directory cannot be "
+                        + "created here: permission denied");
             }
+        } catch (java.nio.file.FileSystemException e) {
+            throw new DicomInputException(Kind.OUTPUT_FAILED, Path.of(e.getFile() == null ? root.toString()
+                    : e.getFile()), "the output directory cannot be written: " + reason(e));
+        } catch (IOException e) {
+            throw new DicomInputException(Kind.OUTPUT_FAILED, root, "the output directory cannot be written: "
+                    + e.getMessage());
         }
     }
 }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.filigrane.engine.MasterKey;
+import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.VerificationReport.Status;
 import org.filigrane.engine.WatermarkSpec;
 import org.filigrane.engine.Watermarker;
@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * made by dcmtk (dcmconv, dcmcrle) and pydicom from the bundled phantom series, plus Debian's deflated image_dfl.
  */
 class DicomRoundTripTest {
-    static final MasterKey KEY = MasterKey.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+    static final IssuerKey KEY = IssuerKey.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
 
     @TempDir
     Path tmp;
@@ -111,7 +111,7 @@ class DicomRoundTripTest {
         assertEquals("case 42", v.message());
 
         Path r = tmp.resolve("out-r");
-        List<Path> restored = DicomWatermarking.restore(marked, wm, OutputPlan.into(r), i -> { });
+        List<Path> restored = DicomWatermarking.restore(marked, wm, OutputPlan.into(r), i -> { }).outputs();
         for (Path out : restored) {
             Path in = dir.resolve(out.getFileName());
             Tools.assertReadable(out);

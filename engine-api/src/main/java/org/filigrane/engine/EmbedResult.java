@@ -11,7 +11,9 @@ package org.filigrane.engine;
  * @param blocks          layer T blocks (0 without T)
  * @param fullyProtected  blocks carrying their whole code
  * @param unprotected     blocks carrying no code bit
+ * @param blockSize       layer T's block size chosen for this volume (0 without T)
+ * @param threshold       layer T's embedding threshold chosen for this volume (0 without T)
  */
 public record EmbedResult(Volume volume, long payloadBits, long capacityBits, boolean rangeShrunk, int blocks,
-        int fullyProtected, int unprotected) {
+        int fullyProtected, int unprotected, int blockSize, int threshold) {
 }

@@ -11,19 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.stream.IntStream;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The bytes layer R carries (FORMAT.md, "payload"): recipient, message, key id, layer flags, a truncated SHA-256 of
- * every slice, the SHA-256 over the volume's shape and slice hashes, and an HMAC-SHA256 over all of it, truncated
- * to 128 bits (RFC 2104 allows half the hash length; the 16 bytes saved matter on thin volumes).
+ * The bytes layer R carries (FORMAT.md, "payload"): recipient, message, the issuer's key id, layer flags, a
+ * truncated SHA-256 of every slice, the SHA-256 over the volume's shape and slice hashes, and the issuer's Ed25519
+ * signature over all of it. A verifier needs only the issuer's public key, so it can check but never forge.
  */
 record Payload(String recipient, String message, byte[] keyId, int flags, int[] sliceHashes, byte[] volumeHash,
-        byte[] mac) {
-    static final int VERSION = 1;
-    static final int MAC_BYTES = 16;
+        byte[] signature) {
+    static final int VERSION = 2;
+    static final int SIGNATURE_BYTES = 64;
+    /** Signed before the payload bytes, so that no other Filigrane signature can be taken for a payload's. */
+    private static final byte[] DOMAIN = "filigrane/payload/v2\0".getBytes(StandardCharsets.US_ASCII);
 
     /** Per-slice SHA-256 (all cores), over each sample's 16 bits, little-endian. */
     static byte[][] sliceDigests(Volume v) {
@@ -58,26 +59,40 @@ record Payload(String recipient, String message, byte[] keyId, int flags, int[] 
         return md.digest();
     }
 
-    static Payload create(Volume input, String recipient, String message, byte[] keyId, int flags, byte[] macKey) {
+    static Payload create(Volume input, String recipient, String message, IssuerKey issuer, int flags) {
         byte[][] digests = sliceDigests(input);
         int[] truncated = new int[digests.length];
         for (int s = 0; s < digests.length; s++) {
             truncated[s] = truncate(digests[s]);
         }
+        byte[] keyId = HexFormat.of().parseHex(issuer.keyId());
         Payload unsigned = new Payload(recipient, message, keyId, flags, truncated, volumeHash(input, digests),
-                new byte[MAC_BYTES]);
+                new byte[SIGNATURE_BYTES]);
         return new Payload(recipient, message, keyId, flags, truncated, unsigned.volumeHash,
-                hmac(macKey, unsigned.signedPart()));
+                issuer.sign(unsigned.signedData()));
     }
 
-    boolean macValid(byte[] macKey) {
-        return MessageDigest.isEqual(mac, hmac(macKey, signedPart()));
+    /** The issuer's key id, in hex, as {@link IssuerPublicKey#keyId()} gives it. */
+    String issuerKeyId() {
+        return HexFormat.of().formatHex(keyId);
+    }
+
+    /** True when {@code issuer} signed exactly these bytes. */
+    boolean signedBy(IssuerPublicKey issuer) {
+        return issuer.keyId().equals(issuerKeyId()) && issuer.verify(signedData(), signature);
     }
 
     byte[] toBytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(signedPart());
-        out.writeBytes(mac);
+        out.writeBytes(signature);
+        return out.toByteArray();
+    }
+
+    private byte[] signedData() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(DOMAIN);
+        out.writeBytes(signedPart());
         return out.toByteArray();
     }
 
@@ -124,11 +139,11 @@ record Payload(String recipient, String message, byte[] keyId, int flags, int[] 
                 hashes[s] = in.readInt();
             }
             byte[] volumeHash = readN(in, 32);
-            byte[] mac = readN(in, MAC_BYTES);
+            byte[] signature = readN(in, SIGNATURE_BYTES);
             if (in.available() != 0) {
                 throw new MalformedWatermarkException("trailing payload bytes");
             }
-            return new Payload(recipient, message, keyId, flags, hashes, volumeHash, mac);
+            return new Payload(recipient, message, keyId, flags, hashes, volumeHash, signature);
         } catch (IOException e) {
             throw new MalformedWatermarkException("payload truncated");
         }
@@ -144,22 +159,12 @@ record Payload(String recipient, String message, byte[] keyId, int flags, int[] 
     /** Size of the serialized payload for a given recipient, message and slice count. */
     static int size(String recipient, String message, int slices) {
         return 1 + 2 + recipient.getBytes(StandardCharsets.UTF_8).length + 4
-                + message.getBytes(StandardCharsets.UTF_8).length + 8 + 1 + 4 + 4 * slices + 32 + MAC_BYTES;
+                + message.getBytes(StandardCharsets.UTF_8).length + 8 + 1 + 4 + 4 * slices + 32 + SIGNATURE_BYTES;
     }
 
     static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static byte[] hmac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return Arrays.copyOf(mac.doFinal(data), MAC_BYTES);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

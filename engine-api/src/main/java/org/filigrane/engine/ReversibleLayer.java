@@ -11,11 +11,22 @@ import org.filigrane.engine.spi.Checksums;
  * (the reserved rows, never predicted from); their original low bits travel in the stream. FORMAT.md has the layout.
  */
 final class ReversibleLayer {
-    static final int HEADER_BITS = 144;
+    static final int HEADER_BITS = 160;
     static final int MAGIC = 0x4647;
-    static final int VERSION = 1;
-    static final int PEAK_MIN = Backend.HIST_MIN + 2;
-    static final int PEAK_MAX = Backend.HIST_MIN + Backend.HIST_BINS - 2;
+    static final int VERSION = 2;
+    /** Header flag: a clamp map leads the stream (the range had no gap to use at one of its ends). */
+    static final int FLAG_CLAMP_MAP = 8;
+    /** Header flag: the range was prepared (gaps or clamp) with headroom 1 + T's threshold. */
+    static final int FLAG_PREPARED = 16;
+    /** Header flag: the stream carries the low gap (16 bits) after the map. */
+    static final int FLAG_LOW_GAP = 32;
+    /** Header flag: the stream carries the high gap (16 bits) after the low gap. */
+    static final int FLAG_HIGH_GAP = 64;
+    /** Layer T block sizes by their 2-bit code in the header (0: no T). */
+    static final int[] BLOCK_SIZES = {0, 16, 32, 18};
+    /** R's thresholds, fewest bins (least distortion) first: the first whose capacity carries the stream is used. */
+    static final int[] THRESHOLDS = {1, 2, 3, 4};
+    static final int MAX_THRESHOLD = 4;
 
     private final Backend backend;
 
@@ -23,7 +34,25 @@ final class ReversibleLayer {
         this.backend = backend;
     }
 
-    record Header(int shrink, int flags, int peak0, int peak1, long bits0, long bits1) {
+    /**
+     * The header. {@code threshold} is R's own (its bins), {@code tBlock}/{@code tThreshold} layer T's parameters
+     * (0 without T).
+     */
+    record Header(int flags, int threshold, int tBlock, int tThreshold, int peak0, int peak1, long bits0,
+            long bits1) {
+        /** Headroom the range was prepared with, 0 when it needed none. */
+        int shrink() {
+            return (flags & FLAG_PREPARED) == 0 ? 0 : threshold + tThreshold;
+        }
+    }
+
+    /** Smallest right peak P with the marked bins P - 2t .. P + 2t - 1 inside the histogram window. */
+    static int peakMin(int t) {
+        return Backend.HIST_MIN + 2 * t;
+    }
+
+    static int peakMax(int t) {
+        return Backend.HIST_MIN + Backend.HIST_BINS - 2 * t;
     }
 
     /** What embedding used and left over, for the report. */
@@ -75,15 +104,16 @@ final class ReversibleLayer {
      * Pass 0 exactly; pass 1 measured after filling pass 0 with a fixed pseudo-random pattern (the real payload's
      * pass-0 bits can move it by a few bits; embedding re-checks).
      */
-    Room capacity(Volume input, int shrink) {
+    Room capacity(Volume input, int tHeadroom, int threshold) {
+        int shrink = threshold + tHeadroom;
         if (!fits(input) || !rangeAllows(input.format(), shrink)) {
             return new Room(0, 0);
         }
         Volume w = input.copy();
-        BitWriter map = Shrink.apply(w, shrink, null);
+        long mapBits = Shrink.apply(w, shrink, null).sideBits();
         int[] first = firstRows(w);
         // An unbounded need makes the plans look at every slice: the volume's whole capacity.
-        Plan plan0 = plan(w, first, 0, Long.MAX_VALUE);
+        Plan plan0 = plan(w, first, 0, Long.MAX_VALUE, threshold);
         long cap0 = plan0.capacity();
         long[] noise = new long[(int) ((cap0 + 63) >>> 6) + 1];
         long x = 0x9E3779B97F4A7C15L;
@@ -94,9 +124,9 @@ final class ReversibleLayer {
             noise[i] = x;
         }
         int[] limits0 = cutoff(plan0.counts(), cap0);
-        backend.embedPass(w, first, 0, plan0.peak(), noise, offsets(limits0, 0), limits0);
-        long cap1 = plan(w, first, 1, Long.MAX_VALUE).capacity();
-        return new Room(cap0 + cap1, map != null ? map.length() : 0);
+        backend.embedPass(w, first, 0, plan0.peak(), threshold, noise, offsets(limits0, 0), limits0);
+        long cap1 = plan(w, first, 1, Long.MAX_VALUE, threshold).capacity();
+        return new Room(cap0 + cap1, mapBits);
     }
 
     // ---- embed ----
@@ -105,7 +135,9 @@ final class ReversibleLayer {
      * Embeds {@code payload} into {@code w} in place. {@code w} must be the engine's own copy; {@code range} is its
      * value range when known (else null).
      */
-    Embedded embed(Volume w, byte[] payload, int shrink, int flags, int[] range) throws CapacityExceededException {
+    Embedded embed(Volume w, byte[] payload, int threshold, int flags, int tBlock, int tThreshold, int[] range)
+            throws CapacityExceededException {
+        int shrink = threshold + tThreshold;
         if (!fits(w)) {
             throw new CapacityExceededException("volume too small for the " + HEADER_BITS + "-bit header",
                     HEADER_BITS, 0);
@@ -114,11 +146,19 @@ final class ReversibleLayer {
             throw new CapacityExceededException("stored range of " + w.format() + " too narrow for reversible layers",
                     1, 0);
         }
-        BitWriter map = Shrink.apply(w, shrink, range);
+        Shrink.Prepared prepared = Shrink.apply(w, shrink, range);
+        BitWriter map = prepared.map();
+        PixelFormat f = w.format();
         int[] first = firstRows(w);
         BitWriter stream = new BitWriter();
         if (map != null) {
             stream.append(map);
+        }
+        if (prepared.lowGapUsed()) {
+            stream.bits(prepared.lowGap() & 0xFFFF, 16);
+        }
+        if (prepared.highGapUsed()) {
+            stream.bits(prepared.highGap() & 0xFFFF, 16);
         }
         for (int i = 0; i < HEADER_BITS; i++) {
             stream.bit(reservedSample(w, i) & 1);
@@ -128,22 +168,24 @@ final class ReversibleLayer {
         long total = stream.length();
         long[] words = stream.words();
 
-        Plan plan0 = plan(w, first, 0, total);
+        Plan plan0 = plan(w, first, 0, total, threshold);
         long bits0 = Math.min(total, plan0.capacity());
         int[] limits0 = cutoff(plan0.counts(), bits0);
-        backend.embedPass(w, first, 0, plan0.peak(), words, offsets(limits0, 0), limits0);
+        backend.embedPass(w, first, 0, plan0.peak(), threshold, words, offsets(limits0, 0), limits0);
 
         long bits1 = total - bits0;
-        Plan plan1 = plan(w, first, 1, bits1);
+        Plan plan1 = plan(w, first, 1, bits1, threshold);
         if (bits1 > plan1.capacity()) {
             throw new CapacityExceededException("payload does not fit", total, plan0.capacity() + plan1.capacity());
         }
         int[] limits1 = cutoff(plan1.counts(), bits1);
-        backend.embedPass(w, first, 1, plan1.peak(), words, offsets(limits1, bits0), limits1);
+        backend.embedPass(w, first, 1, plan1.peak(), threshold, words, offsets(limits1, bits0), limits1);
         int peak0 = plan0.peak();
         int peak1 = plan1.peak();
 
-        Header header = new Header(map != null ? shrink : 0, flags, peak0, peak1, bits0, bits1);
+        int more = (map != null ? FLAG_CLAMP_MAP : 0) | (prepared.changed() ? FLAG_PREPARED : 0)
+                | (prepared.lowGapUsed() ? FLAG_LOW_GAP : 0) | (prepared.highGapUsed() ? FLAG_HIGH_GAP : 0);
+        Header header = new Header(flags | more, threshold, tBlock, tThreshold, peak0, peak1, bits0, bits1);
         writeHeader(w, header);
         return new Embedded(header, total, plan0.capacity() + plan1.capacity());
     }
@@ -158,7 +200,7 @@ final class ReversibleLayer {
      * slice is in. A small payload so reads the first slices, not the volume; a payload too large for any prefix
      * gets the peak of the whole volume. Slices not gathered count 0.
      */
-    private Plan plan(Volume w, int[] first, int parity, long need) {
+    private Plan plan(Volume w, int[] first, int parity, long need, int threshold) {
         int n = w.slices();
         long[][] hist = new long[n][];
         int gathered = 0;
@@ -169,8 +211,8 @@ final class ReversibleLayer {
             System.arraycopy(part, 0, hist, gathered, part.length);
             gathered = to;
             long[][] seen = Arrays.copyOf(hist, gathered);
-            int peak = choosePeak(seen);
-            long[] counts = Arrays.copyOf(embeddable(seen, peak, false), n);
+            int peak = choosePeak(seen, threshold);
+            long[] counts = Arrays.copyOf(embeddable(seen, peak, threshold, false), n);
             long capacity = sum(counts);
             if (capacity >= need || gathered == n) {
                 return new Plan(peak, counts, capacity);
@@ -194,7 +236,11 @@ final class ReversibleLayer {
         BitReader r = new BitReader(bits.words(), HEADER_BITS);
         int magic = (int) r.bits(16);
         int version = (int) r.bits(8);
-        int shrinkAndFlags = (int) r.bits(8);
+        int flags = (int) r.bits(8);
+        int threshold = (int) r.bits(8);
+        int tParams = (int) r.bits(8);
+        int tBlock = BLOCK_SIZES[tParams >>> 6];
+        int tThreshold = tBlock == 0 ? 0 : (tParams & 63) + 1;
         int peak0 = (short) r.bits(16);
         int peak1 = (short) r.bits(16);
         long bits0 = r.bits(32);
@@ -203,21 +249,33 @@ final class ReversibleLayer {
         if (magic != MAGIC || version != VERSION || crc != headerCrc(bits.words())) {
             return null;
         }
-        if (peak0 < PEAK_MIN || peak0 > PEAK_MAX || peak1 < PEAK_MIN || peak1 > PEAK_MAX) {
+        if (threshold < 1 || threshold > MAX_THRESHOLD) {
             return null;
         }
-        return new Header(shrinkAndFlags & 3, shrinkAndFlags >>> 2, peak0, peak1, bits0, bits1);
+        if (peak0 < peakMin(threshold) || peak0 > peakMax(threshold) || peak1 < peakMin(threshold)
+                || peak1 > peakMax(threshold)) {
+            return null;
+        }
+        Header h = new Header(flags, threshold, tBlock, tThreshold, peak0, peak1, bits0, bits1);
+        if (h.shrink() > 0 && !rangeAllows(w.format(), h.shrink())) {
+            return null;
+        }
+        return h;
     }
 
     /** Restores {@code w} in place to the layer's input and returns the payload. */
     Decoded decode(Volume w, Header h) {
         int[] first = firstRows(w);
         BitWriter all = new BitWriter();
-        BitWriter part1 = extract(w, first, 1, h.peak1(), h.bits1());
-        all.append(extract(w, first, 0, h.peak0(), h.bits0()));
+        BitWriter part1 = extract(w, first, 1, h.peak1(), h.threshold(), h.bits1());
+        all.append(extract(w, first, 0, h.peak0(), h.threshold(), h.bits0()));
         all.append(part1);
         BitReader stream = new BitReader(all.words(), all.length());
-        byte[] symbols = h.shrink() > 0 ? Shrink.readMap(stream, w.pixelCount()) : null;
+        byte[] symbols = (h.flags() & FLAG_CLAMP_MAP) != 0 ? Shrink.readMap(stream, w.pixelCount(), h.shrink())
+                : null;
+        PixelFormat f = w.format();
+        int lowGap = (h.flags() & FLAG_LOW_GAP) != 0 ? f.value((short) stream.bits(16)) : f.min();
+        int highGap = (h.flags() & FLAG_HIGH_GAP) != 0 ? f.value((short) stream.bits(16)) : f.max();
         int[] lsb = new int[HEADER_BITS];
         for (int i = 0; i < HEADER_BITS; i++) {
             lsb[i] = stream.bit();
@@ -230,8 +288,8 @@ final class ReversibleLayer {
         for (int i = 0; i < HEADER_BITS; i++) {
             setReservedLowBit(w, i, lsb[i]);
         }
-        if (symbols != null) {
-            Shrink.undo(w, h.shrink(), symbols);
+        if (h.shrink() > 0) {
+            Shrink.undo(w, h.shrink(), lowGap, highGap, symbols);
         }
         return new Decoded(h, payload);
     }
@@ -241,7 +299,7 @@ final class ReversibleLayer {
      * reaches are counted and touched (in chunks of 1, 2, 4... slices), so decoding a small payload reads the first
      * slices, not the volume.
      */
-    private BitWriter extract(Volume w, int[] first, int parity, int peak, long total) {
+    private BitWriter extract(Volume w, int[] first, int parity, int peak, int threshold, long total) {
         BitWriter joined = new BitWriter();
         if (total == 0) {
             return joined;
@@ -254,7 +312,7 @@ final class ReversibleLayer {
             int to = Math.min(n, counted + chunk);
             long[][] hist = new long[to - counted][Backend.HIST_BINS];
             backend.errorHistograms(slices(w, counted, to), Arrays.copyOfRange(first, counted, to), parity, hist);
-            long[] part = embeddable(hist, peak, true);
+            long[] part = embeddable(hist, peak, threshold, true);
             for (int i = 0; i < part.length; i++) {
                 counts[counted + i] = part[i];
                 found += part[i];
@@ -269,7 +327,8 @@ final class ReversibleLayer {
         for (int s = 0; s < counted; s++) {
             out[s] = new long[(limits[s] + 63) / 64 + 1];
         }
-        backend.extractPass(slices(w, 0, counted), Arrays.copyOf(first, counted), parity, peak, out, limits);
+        backend.extractPass(slices(w, 0, counted), Arrays.copyOf(first, counted), parity, peak, threshold, out,
+                limits);
         for (int s = 0; s < counted; s++) {
             BitReader r = new BitReader(out[s], limits[s]);
             for (int i = 0; i < limits[s]; i++) {
@@ -285,8 +344,10 @@ final class ReversibleLayer {
 
     // ---- planning helpers ----
 
-    /** The right peak P maximising the count of errors P and P-1; ties go to the P nearest 0, then the lower. */
-    static int choosePeak(long[][] hist) {
+    /**
+     * The right peak P maximising the count of errors P-t .. P+t-1; ties go to the P nearest 0, then the lower.
+     */
+    static int choosePeak(long[][] hist, int t) {
         long[] total = new long[Backend.HIST_BINS];
         for (long[] h : hist) {
             for (int i = 0; i < total.length; i++) {
@@ -295,8 +356,11 @@ final class ReversibleLayer {
         }
         int best = 0;
         long bestCount = -1;
-        for (int p = PEAK_MIN; p <= PEAK_MAX; p++) {
-            long count = total[p - Backend.HIST_MIN] + total[p - 1 - Backend.HIST_MIN];
+        for (int p = peakMin(t); p <= peakMax(t); p++) {
+            long count = 0;
+            for (int e = p - t; e < p + t; e++) {
+                count += total[e - Backend.HIST_MIN];
+            }
             if (count > bestCount || (count == bestCount && Math.abs(p) < Math.abs(best))) {
                 best = p;
                 bestCount = count;
@@ -306,12 +370,12 @@ final class ReversibleLayer {
     }
 
     /**
-     * Per slice, pixels that carry a bit: errors P-1..P before embedding, P-2..P+1 in a marked image.
+     * Per slice, pixels that carry a bit: errors P-t..P+t-1 before embedding, P-2t..P+2t-1 in a marked image.
      */
-    static long[] embeddable(long[][] hist, int peak, boolean marked) {
+    static long[] embeddable(long[][] hist, int peak, int t, boolean marked) {
         long[] c = new long[hist.length];
-        int lo = marked ? peak - 2 : peak - 1;
-        int hi = marked ? peak + 1 : peak;
+        int lo = marked ? peak - 2 * t : peak - t;
+        int hi = marked ? peak + 2 * t - 1 : peak + t - 1;
         for (int s = 0; s < hist.length; s++) {
             for (int e = lo; e <= hi; e++) {
                 c[s] += hist[s][e - Backend.HIST_MIN];
@@ -363,11 +427,16 @@ final class ReversibleLayer {
         px[i % perSlice] = w.format().store((v & ~1) | bit);
     }
 
-    private static void writeHeader(Volume w, Header h) {
+    /** Writes {@code h} into the reserved pixels' low bits (package-private for the adversarial tests' forger). */
+    static void writeHeader(Volume w, Header h) {
         BitWriter bits = new BitWriter();
         bits.bits(MAGIC, 16);
         bits.bits(VERSION, 8);
-        bits.bits(h.shrink() | (h.flags() << 2), 8);
+        bits.bits(h.flags(), 8);
+        bits.bits(h.threshold(), 8);
+        int code = java.util.stream.IntStream.range(0, BLOCK_SIZES.length).filter(i -> BLOCK_SIZES[i] == h.tBlock())
+                .findFirst().orElseThrow();
+        bits.bits(code == 0 ? 0 : (code << 6) | (h.tThreshold() - 1), 8);
         bits.bits(h.peak0(), 16);
         bits.bits(h.peak1(), 16);
         bits.bits(h.bits0(), 32);
@@ -379,10 +448,10 @@ final class ReversibleLayer {
         }
     }
 
-    /** CRC-16 of the first 128 header bits, taken as 16 bytes, stream order. */
+    /** CRC-16 of the header bits before the CRC, taken as bytes in stream order. */
     private static int headerCrc(long[] words) {
         int crc = Checksums.CRC16_INIT;
-        for (int i = 0; i < 16; i++) {
+        for (int i = 0; i < (HEADER_BITS - 16) / 8; i++) {
             crc = Checksums.crc16(crc, (int) (words[i / 8] >>> (8 * (i % 8))));
         }
         return crc;

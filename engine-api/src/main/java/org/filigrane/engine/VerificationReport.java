@@ -15,13 +15,16 @@ import java.util.List;
  * @param missingSlices   recorded slices (original order) found nowhere in the received volume
  * @param unexpectedSlices received slices that match no recorded slice
  * @param slicesReordered whether recorded slices appear in another order
+ * @param movedSlices     received slices that stand for a recorded slice at another place in the order (a swap
+ *                        names both)
  * @param failedColumns   column codes through the stack that failed
  * @param unprotectedBlocks blocks too busy to carry any code bit (checked only through R's hashes)
  * @param detail          one line for people
  */
 public record VerificationReport(Status status, String recipient, String message, String keyId,
         TamperProfile profile, List<TamperedCell> tamperedCells, List<Integer> alteredSlices,
-        List<Integer> missingSlices, List<Integer> unexpectedSlices, boolean slicesReordered, int failedColumns,
+        List<Integer> missingSlices, List<Integer> unexpectedSlices, boolean slicesReordered,
+        List<Integer> movedSlices, int failedColumns,
         int unprotectedBlocks, String detail) {
 
     public enum Status {
@@ -40,10 +43,11 @@ public record VerificationReport(Status status, String recipient, String message
         alteredSlices = List.copyOf(alteredSlices);
         missingSlices = List.copyOf(missingSlices);
         unexpectedSlices = List.copyOf(unexpectedSlices);
+        movedSlices = List.copyOf(movedSlices);
     }
 
     static VerificationReport notWatermarked() {
         return new VerificationReport(Status.NOT_WATERMARKED, null, null, null, null, List.of(), List.of(), List.of(),
-                List.of(), false, 0, 0, "no Filigrane watermark found");
+                List.of(), false, List.of(), 0, 0, "no Filigrane watermark found");
     }
 }

@@ -73,9 +73,4 @@ public record WatermarkSpec(String recipient, String message, Set<Layer> layers,
     boolean has(Layer layer) {
         return layers.contains(layer);
     }
-
-    /** Range headroom layer R makes: one step for itself, one for T. */
-    int shrink() {
-        return has(Layer.TAMPER) ? 2 : 1;
-    }
 }

@@ -63,6 +63,24 @@ class BackendsTest {
         }
     }
 
+    /** Ranked below the reference: auto must never start it, since the reference always starts. */
+    public static final class NeverStartedProvider implements BackendProvider {
+        @Override
+        public String name() {
+            return "never-started-test";
+        }
+
+        @Override
+        public int priority() {
+            return -1;
+        }
+
+        @Override
+        public Backend create() {
+            throw new AssertionError("auto started a provider ranked below one that had already started");
+        }
+    }
+
     @Test
     void autoSkipsWhatCannotRunAndWhatDisagreesWithOneWarningEach() {
         List<LogRecord> records = new ArrayList<>();
@@ -106,6 +124,16 @@ class BackendsTest {
         IllegalStateException cannot = assertThrows(IllegalStateException.class,
                 () -> Backends.select("unavailable-test"));
         assertTrue(cannot.getMessage().contains("--add-modules"), cannot.getMessage());
-        assertEquals(List.of("unavailable-test", "wrong-test", "reference"), Backends.names());
+        assertEquals(List.of("unavailable-test", "wrong-test", "reference", "never-started-test"), Backends.names());
+    }
+
+    @Test
+    void aBackendChosenByNameIsSelfCheckedTooAndRefusedWithTheKernel() {
+        IllegalStateException wrong = assertThrows(IllegalStateException.class, () -> Backends.select("wrong-test"));
+        String m = wrong.getMessage();
+        assertTrue(m.startsWith("backend 'wrong-test' failed its self-check"), m);
+        // The wrong provider's histogram is off on every format; nothing else is.
+        assertTrue(m.contains("errorHistograms on uint8/8, uint10/16, uint12/16, uint16/16, int16/16 ("), m);
+        assertTrue(!m.contains("embedPass") && !m.contains("\n"), m);
     }
 }

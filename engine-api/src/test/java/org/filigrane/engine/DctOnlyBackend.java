@@ -33,13 +33,14 @@ final class DctOnlyBackend implements Backend {
     }
 
     @Override
-    public void embedPass(Volume volume, int[] firstRow, int parity, int peak, long[] bits, long[] bitOffset,
-            int[] bitLimit) {
+    public void embedPass(Volume volume, int[] firstRow, int parity, int peak, int threshold, long[] bits,
+            long[] bitOffset, int[] bitLimit) {
         throw new UnsupportedOperationException("layer D test backend");
     }
 
     @Override
-    public void extractPass(Volume volume, int[] firstRow, int parity, int peak, long[][] bitsOut, int[] bitLimit) {
+    public void extractPass(Volume volume, int[] firstRow, int parity, int peak, int threshold, long[][] bitsOut,
+            int[] bitLimit) {
         throw new UnsupportedOperationException("layer D test backend");
     }
 
@@ -49,7 +50,7 @@ final class DctOnlyBackend implements Backend {
     }
 
     @Override
-    public void columnSums(Volume volume, int from, int to, BlockGrid grid, long[][] sums) {
+    public void columnCodes(Volume volume, int from, int to, BlockGrid grid, int[] state) {
         throw new UnsupportedOperationException("layer D test backend");
     }
 

@@ -27,13 +27,15 @@ class DelegatingBackend implements Backend {
     }
 
     @Override
-    public void embedPass(Volume v, int[] firstRow, int parity, int peak, long[] bits, long[] off, int[] limit) {
-        inner.embedPass(v, firstRow, parity, peak, bits, off, limit);
+    public void embedPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[] bits, long[] off,
+            int[] limit) {
+        inner.embedPass(v, firstRow, parity, peak, threshold, bits, off, limit);
     }
 
     @Override
-    public void extractPass(Volume v, int[] firstRow, int parity, int peak, long[][] bitsOut, int[] limit) {
-        inner.extractPass(v, firstRow, parity, peak, bitsOut, limit);
+    public void extractPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[][] bitsOut,
+            int[] limit) {
+        inner.extractPass(v, firstRow, parity, peak, threshold, bitsOut, limit);
     }
 
     @Override
@@ -42,8 +44,8 @@ class DelegatingBackend implements Backend {
     }
 
     @Override
-    public void columnSums(Volume v, int from, int to, BlockGrid g, long[][] sums) {
-        inner.columnSums(v, from, to, g, sums);
+    public void columnCodes(Volume v, int from, int to, BlockGrid g, int[] state) {
+        inner.columnCodes(v, from, to, g, state);
     }
 
     @Override

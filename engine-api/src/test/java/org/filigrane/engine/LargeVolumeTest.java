@@ -14,7 +14,7 @@ class LargeVolumeTest {
         long heap = Runtime.getRuntime().maxMemory();
         assertTrue(heap <= 2L << 30, "run with -Xmx2g (surefire does): heap is " + heap);
         Volume v = Phantom.generate(512, 200, 512, 512, PixelFormat.signed(16, 16));
-        Watermarker wm = Watermarker.create(MasterKey.of(new byte[32]), new ReferenceBackend());
+        Watermarker wm = Watermarker.create(IssuerKey.of(new byte[32]), new ReferenceBackend());
         Volume marked = wm.embed(v, WatermarkSpec.reversible("archive", "512x512x200")).volume();
         assertEquals(VerificationReport.Status.AUTHENTIC, wm.verify(marked).status());
         assertTrue(v.sameContent(wm.restore(marked)));

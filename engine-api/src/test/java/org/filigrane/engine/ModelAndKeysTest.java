@@ -46,23 +46,22 @@ class ModelAndKeysTest {
 
     @Test
     void keysAreDerivedPerRecipientAndPurpose(@TempDir Path dir) throws Exception {
-        MasterKey a = MasterKey.of(new byte[32]);
-        assertArrayEquals(a.derive("R-mac", "x"), a.derive("R-mac", "x"));
-        assertFalse(Arrays.equals(a.derive("R-mac", "x"), a.derive("R-mac", "y")));
-        assertFalse(Arrays.equals(a.derive("R-mac", "x"), a.derive("D-pattern", "x")));
+        IssuerKey a = IssuerKey.of(new byte[32]);
+        assertArrayEquals(a.derive("D-pattern", "x"), a.derive("D-pattern", "x"));
+        assertFalse(Arrays.equals(a.derive("D-pattern", "x"), a.derive("D-pattern", "y")));
+        assertFalse(Arrays.equals(a.derive("D-pattern", "x"), a.derive("other", "x")));
         // Purpose and recipient are separated, so ("ab", "c") and ("a", "bc") differ.
         assertFalse(Arrays.equals(a.derive("ab", "c"), a.derive("a", "bc")));
-        assertEquals(16, a.keyId("x").length());
-        assertNotEquals(a.keyId("x"), MasterKey.of(new byte[17]).keyId("x"));
-        assertThrows(IllegalArgumentException.class, () -> MasterKey.of(new byte[15]));
-        assertFalse(a.toString().contains("0000"), "a key's text must not show its bytes");
+        assertEquals(16, a.keyId().length());
+        assertEquals(a.keyId(), a.publicKey().keyId());
+        assertNotEquals(a.keyId(), IssuerKey.of(new byte[17]).keyId());
+        assertThrows(IllegalArgumentException.class, () -> IssuerKey.of(new byte[15]));
+        assertFalse(a.toString().contains("00000000"), "a key's text must not show its bytes");
 
         Path hex = dir.resolve("key.hex");
         Files.writeString(hex, "00".repeat(32) + "\n");
-        assertEquals(a.keyId("x"), MasterKey.fromFile(hex).keyId("x"));
-        Path raw = dir.resolve("key.bin");
-        Files.write(raw, new byte[32]);
-        assertEquals(a.keyId("x"), MasterKey.fromFile(raw).keyId("x"));
+        assertEquals(a, IssuerKey.fromFile(hex));
+        assertEquals(a.keyId(), IssuerKey.fromFile(hex).keyId());
     }
 
     @Test

@@ -21,7 +21,7 @@ class RobustPicturesTest {
         Files.createDirectories(dir);
         LeakPaths.Series ct = LeakPaths.real().stream().filter(s -> s.name().equals("ct-head-13bit")).findFirst()
                 .orElseThrow();
-        try (Watermarker wm = Watermarker.create(MasterKey.of(RobustLayerTest.key(61)), "reference")) {
+        try (Watermarker wm = Watermarker.create(IssuerKey.of(RobustLayerTest.key(61)), "reference")) {
             Volume marked = wm.embed(ct.original(), new WatermarkSpec("hospital-b", "", EnumSet.of(Layer.ROBUST),
                     TamperProfile.DEFAULT, 4242, ct.window())).volume();
             // Soft-tissue window 40/400 HU; this file's Rescale Intercept is 0.

@@ -41,7 +41,7 @@ class RobustTraceTableTest {
         // counts[attack][class] = {correct, wrong, none}
         Map<String, AtomicIntegerArray> counts = new ConcurrentHashMap<>();
         List<String> wrongs = java.util.Collections.synchronizedList(new ArrayList<>());
-        MasterKey key = MasterKey.of(RobustLayerTest.key(41));
+        IssuerKey key = IssuerKey.of(RobustLayerTest.key(41));
         long start = System.nanoTime();
         try (Watermarker wm = Watermarker.create(key, "reference")) {
             series.parallelStream().forEach(s -> {

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * on unmarked and wrong-key images, and a 10,000-candidate list. The full table is {@link RobustTraceTableTest}.
  */
 class RobustTraceTest {
-    private static final MasterKey KEY = MasterKey.of(RobustLayerTest.key(21));
-    private static final MasterKey OTHER_KEY = MasterKey.of(RobustLayerTest.key(22));
+    private static final IssuerKey KEY = IssuerKey.of(RobustLayerTest.key(21));
+    private static final IssuerKey OTHER_KEY = IssuerKey.of(RobustLayerTest.key(22));
 
     static List<RobustCandidate> candidates(int n, long seed) {
         Random r = new Random(seed);

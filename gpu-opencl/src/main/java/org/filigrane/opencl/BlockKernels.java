@@ -58,18 +58,14 @@ final class BlockKernels {
         }
     }
 
-    void columnSums(Volume v, int from, int to, int base, BlockGrid g, long[][] sums) {
-        int n = to - from;
+    /** Column codes over slices {@code from .. to-1}, resuming from and updating {@code state}. */
+    void columnCodes(Volume v, int from, int to, BlockGrid g, int[] state) {
         int count = g.columnCount();
         ClBuffer px = session.upload(v, from, to);
-        ClBuffer out = session.buffer(Slot.RESULTS, 8L * n * count);
-        session.run(program.kernel("column_sums"), global(count, n), local(), px, v.rows(), v.columns(),
-                g.columnSize(), g.columnsAcross(), count, ShiftKernels.signed(v), out);
-        long[] got = new long[n * count];
-        session.read(out, got, got.length);
-        for (int s = 0; s < n; s++) {
-            System.arraycopy(got, s * count, sums[from + s - base], 0, count);
-        }
+        ClBuffer crc = session.write(Slot.RESULTS, state, 0, count);
+        session.run(program.kernel("column_codes"), new long[] {ClSession.padded(count, group), 1}, local(), px,
+                to - from, v.rows(), v.columns(), g.columnSize(), g.columnsAcross(), count, crcTable, crc);
+        session.read(crc, state, count);
     }
 
     void embed(Volume v, int from, int to, int base, BlockGrid g, int bitsPerBlock, long[][] bits, int[][] carried) {
@@ -83,7 +79,8 @@ final class BlockKernels {
         ClBuffer words = session.write(Slot.BITS, packed, 0, packed.length);
         ClBuffer counts = session.buffer(Slot.CARRIED, 8L * n * count);
         session.run(program.kernel("embed_blocks"), global(count, n), local(), px, v.rows(), v.columns(),
-                g.blockSize(), g.blocksAcross(), count, bitsPerBlock, ShiftKernels.signed(v), words, counts);
+                g.blockSize(), g.blocksAcross(), count, bitsPerBlock, g.threshold(), ShiftKernels.signed(v), words,
+                counts);
         session.download(v, from, to);
         readCarried(counts, n, count, from - base, carried);
     }
@@ -96,7 +93,8 @@ final class BlockKernels {
         ClBuffer words = session.buffer(Slot.BITS, 8L * n * count);
         ClBuffer counts = session.buffer(Slot.CARRIED, 8L * n * count);
         session.run(program.kernel("extract_blocks"), global(count, n), local(), px, v.rows(), v.columns(),
-                g.blockSize(), g.blocksAcross(), count, bitsPerBlock, ShiftKernels.signed(v), words, counts);
+                g.blockSize(), g.blocksAcross(), count, bitsPerBlock, g.threshold(), ShiftKernels.signed(v), words,
+                counts);
         session.download(v, from, to);
         long[] got = new long[n * count];
         session.read(words, got, got.length);

@@ -40,11 +40,14 @@ final class ClProgram implements AutoCloseable {
         try {
             clBuildProgram(p, 1, new cl_device_id[] {device}, OPTIONS, null, null);
         } catch (CLException e) {
+            JvmSignals.restore();
             String log = buildLog(p, device);
             clReleaseProgram(p);
             LiveObjects.released();
             throw new ProgramBuildException(what + " did not build (" + e.getMessage() + "); build log:\n" + log, e);
         }
+        // The compiler (LLVM in PoCL) may install its handlers when it first runs.
+        JvmSignals.restore();
         return new ClProgram(p);
     }
 

@@ -40,7 +40,12 @@ final class ClSession implements AutoCloseable {
     @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties is 2.0; the 1.2 call works everywhere
     ClSession(DeviceInfo device) {
         this.device = device;
-        this.context = clCreateContext(null, 1, new cl_device_id[] {device.device()}, null, null, null);
+        JvmSignals.save();
+        try {
+            this.context = clCreateContext(null, 1, new cl_device_id[] {device.device()}, null, null, null);
+        } finally {
+            JvmSignals.restore();
+        }
         LiveObjects.created();
         try {
             this.queue = clCreateCommandQueue(context, device.device(), 0, null);

@@ -40,6 +40,16 @@ final class Devices {
 
     /** Every device of every platform; never empty. */
     static List<DeviceInfo> all() throws BackendUnavailableException {
+        // Before anything loads a driver: PoCL's LLVM replaces the JVM's signal handlers on the first query.
+        JvmSignals.save();
+        try {
+            return list();
+        } finally {
+            JvmSignals.restore();
+        }
+    }
+
+    private static List<DeviceInfo> list() throws BackendUnavailableException {
         try {
             CL.setExceptionsEnabled(true);
         } catch (LinkageError e) {
@@ -64,6 +74,8 @@ final class Devices {
                 clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, 0, null, n);
                 devices = new cl_device_id[n[0]];
                 clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, n[0], devices, null);
+                // A driver initialises here (PoCL loads LLVM): shrink the window its signal handlers are in place.
+                JvmSignals.restore();
             } catch (CLException e) {
                 if (e.getStatus() == CL_DEVICE_NOT_FOUND) {
                     continue;

@@ -1,5 +1,7 @@
 package org.filigrane.opencl;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.filigrane.engine.Volume;
 import org.filigrane.engine.spi.Backend;
 import org.filigrane.engine.spi.BlockGrid;
@@ -11,7 +13,9 @@ import org.filigrane.engine.spi.BlockGrid;
  * one slice per call, as the SPI has it.
  *
  * <p>Calls are serialized: device buffers are reused from call to call. {@link #close()} releases every OpenCL
- * object; a backend the engine selected lives as long as the JVM (the SPI has no close).
+ * object; a shutdown hook closes the backends still open when the JVM exits, so that contexts are released
+ * before the drivers tear down. After every call the JVM's signal handlers are put back if a driver replaced them
+ * ({@link JvmSignals}: PoCL compiles kernels with LLVM lazily, at their first launch).
  */
 public final class OpenClBackend implements Backend {
     private final ClSession session;
@@ -19,6 +23,13 @@ public final class OpenClBackend implements Backend {
     private final BlockKernels blocks;
     private final DctKernels dct;
     private final long chunkBytes;
+    private boolean closed;
+    /** Backends not closed yet, for the shutdown hook. */
+    private static final Set<OpenClBackend> OPEN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(OpenClBackend::closeAllAtExit, "filigrane-opencl-close"));
+    }
 
     OpenClBackend(ClSession session, long chunkBytes) {
         this.session = session;
@@ -26,6 +37,7 @@ public final class OpenClBackend implements Backend {
         this.blocks = new BlockKernels(session);
         this.dct = new DctKernels(session);
         this.chunkBytes = chunkBytes;
+        OPEN.add(this);
     }
 
     @Override
@@ -53,56 +65,93 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void errorHistograms(Volume v, int[] firstRow, int parity, long[][] hist) {
-        for (int a = 0, step = batch(v); a < v.slices(); a += step) {
-            shift.histograms(v, a, Math.min(v.slices(), a + step), firstRow, parity, hist);
+        open();
+        try {
+            for (int a = 0, step = batch(v); a < v.slices(); a += step) {
+                shift.histograms(v, a, Math.min(v.slices(), a + step), firstRow, parity, hist);
+            }
+        } finally {
+            JvmSignals.restore();
         }
     }
 
     @Override
-    public synchronized void embedPass(Volume v, int[] firstRow, int parity, int peak, long[] bits, long[] bitOffset,
-            int[] bitLimit) {
-        for (int a = 0, step = batch(v); a < v.slices(); a += step) {
-            shift.embed(v, a, Math.min(v.slices(), a + step), firstRow, parity, peak, bits, bitOffset, bitLimit);
+    public synchronized void embedPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[] bits,
+            long[] bitOffset, int[] bitLimit) {
+        open();
+        try {
+            for (int a = 0, step = batch(v); a < v.slices(); a += step) {
+                shift.embed(v, a, Math.min(v.slices(), a + step), firstRow, parity, peak, threshold, bits, bitOffset,
+                        bitLimit);
+            }
+        } finally {
+            JvmSignals.restore();
         }
     }
 
     @Override
-    public synchronized void extractPass(Volume v, int[] firstRow, int parity, int peak, long[][] bitsOut,
-            int[] bitLimit) {
-        for (int a = 0, step = batch(v); a < v.slices(); a += step) {
-            shift.extract(v, a, Math.min(v.slices(), a + step), firstRow, parity, peak, bitsOut, bitLimit);
+    public synchronized void extractPass(Volume v, int[] firstRow, int parity, int peak, int threshold,
+            long[][] bitsOut, int[] bitLimit) {
+        open();
+        try {
+            for (int a = 0, step = batch(v); a < v.slices(); a += step) {
+                shift.extract(v, a, Math.min(v.slices(), a + step), firstRow, parity, peak, threshold, bitsOut,
+                        bitLimit);
+            }
+        } finally {
+            JvmSignals.restore();
         }
     }
 
     @Override
     public synchronized void blockCodes(Volume v, int from, int to, BlockGrid grid, int[][] codes) {
-        for (int a = from, step = batch(v); a < to; a += step) {
-            blocks.codes(v, a, Math.min(to, a + step), from, grid, codes);
+        open();
+        try {
+            for (int a = from, step = batch(v); a < to; a += step) {
+                blocks.codes(v, a, Math.min(to, a + step), from, grid, codes);
+            }
+        } finally {
+            JvmSignals.restore();
         }
     }
 
     @Override
-    public synchronized void columnSums(Volume v, int from, int to, BlockGrid grid, long[][] sums) {
-        for (int a = from, step = batch(v); a < to; a += step) {
-            blocks.columnSums(v, a, Math.min(to, a + step), from, grid, sums);
+    public synchronized void columnCodes(Volume v, int from, int to, BlockGrid grid, int[] state) {
+        open();
+        try {
+            for (int a = from, step = batch(v); a < to; a += step) {
+                blocks.columnCodes(v, a, Math.min(to, a + step), grid, state);
+            }
+        } finally {
+            JvmSignals.restore();
         }
     }
 
     @Override
     public synchronized void embedBlocks(Volume v, int from, int to, BlockGrid grid, int bitsPerBlock, long[][] bits,
             int[][] carried) {
-        checkBitsPerBlock(bitsPerBlock);
-        for (int a = from, step = batch(v); a < to; a += step) {
-            blocks.embed(v, a, Math.min(to, a + step), from, grid, bitsPerBlock, bits, carried);
+        open();
+        try {
+            checkBitsPerBlock(bitsPerBlock);
+            for (int a = from, step = batch(v); a < to; a += step) {
+                blocks.embed(v, a, Math.min(to, a + step), from, grid, bitsPerBlock, bits, carried);
+            }
+        } finally {
+            JvmSignals.restore();
         }
     }
 
     @Override
     public synchronized void extractBlocks(Volume v, int from, int to, BlockGrid grid, int bitsPerBlock,
             long[][] bitsOut, int[][] carried) {
-        checkBitsPerBlock(bitsPerBlock);
-        for (int a = from, step = batch(v); a < to; a += step) {
-            blocks.extract(v, a, Math.min(to, a + step), from, grid, bitsPerBlock, bitsOut, carried);
+        open();
+        try {
+            checkBitsPerBlock(bitsPerBlock);
+            for (int a = from, step = batch(v); a < to; a += step) {
+                blocks.extract(v, a, Math.min(to, a + step), from, grid, bitsPerBlock, bitsOut, carried);
+            }
+        } finally {
+            JvmSignals.restore();
         }
     }
 
@@ -115,16 +164,47 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public synchronized void dctForward(Volume v, int slice, int originRow, int originColumn, int[] coefficients) {
-        dct.forward(v, slice, originRow, originColumn, coefficients);
+        open();
+        try {
+            dct.forward(v, slice, originRow, originColumn, coefficients);
+        } finally {
+            JvmSignals.restore();
+        }
     }
 
     @Override
     public synchronized void dctAddInverse(Volume v, int slice, int[] deltaCoefficients) {
-        dct.addInverse(v, slice, deltaCoefficients);
+        open();
+        try {
+            dct.addInverse(v, slice, deltaCoefficients);
+        } finally {
+            JvmSignals.restore();
+        }
+    }
+
+    /** Refuses calls after {@link #close()} (also after the shutdown hook closed it): its objects are released. */
+    private void open() {
+        if (closed) {
+            throw new IllegalStateException("this OpenCL backend is closed (or the JVM is shutting down)");
+        }
     }
 
     @Override
     public synchronized void close() {
-        session.close();
+        if (!closed) {
+            closed = true;
+            OPEN.remove(this);
+            session.close();
+        }
+    }
+
+    /**
+     * Closes the backends still open when the JVM exits, before the drivers' own teardown runs: each waits for its
+     * call in flight (calls are synchronized), then releases its programs, buffers, queue and context in that order.
+     */
+    private static void closeAllAtExit() {
+        for (OpenClBackend b : OPEN.toArray(new OpenClBackend[0])) {
+            b.close();
+        }
     }
 }

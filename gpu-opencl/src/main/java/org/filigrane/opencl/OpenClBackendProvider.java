@@ -10,9 +10,10 @@ import org.jocl.CLException;
 
 /**
  * Opens the OpenCL backend on the selected device ({@link Devices}): builds every program, runs the probe kernel,
- * and under {@code auto} moves on to the next device when one fails. Priority: {@value #GPU_PRIORITY} when the
- * device it would pick is a GPU or accelerator (ahead of the vector backend's 100), {@value #CPU_PRIORITY} on a CPU
- * device such as PoCL, where the Vector API backend runs the same loops without the copies.
+ * and under {@code auto} moves on to the next device when one fails. Priority: {@value #GPU_PRIORITY} when a driver
+ * that may offer a GPU or accelerator is registered (ahead of the vector backend's 100), {@value #CPU_PRIORITY}
+ * when only CPU drivers such as PoCL are, where the Vector API backend runs the same loops without the copies. The
+ * rank is read from the ICD registry files ({@link IcdRegistry}); OpenCL itself is loaded only by {@link #create()}.
  *
  * <p>System properties: {@value Devices#PROPERTY} (or env {@value Devices#ENVIRONMENT}) picks the device;
  * {@value #CHUNK_PROPERTY} caps the pixel bytes per launch (default: a quarter of device memory, at most the
@@ -34,29 +35,41 @@ public final class OpenClBackendProvider implements BackendProvider {
         return Preference.PRIORITY;
     }
 
-    /** Looked up once: listing devices loads the OpenCL library, which the engine should not pay twice for. */
+    /**
+     * Read once from the ICD registry ({@link IcdRegistry}), without loading OpenCL: ranking must not start drivers
+     * that {@code auto} will not use.
+     */
     private static final class Preference {
-        static final int PRIORITY = find();
-
-        private static int find() {
-            try {
-                return Devices.candidates(Devices.selector(), Devices.all()).getFirst().isGpu() ? GPU_PRIORITY
-                        : CPU_PRIORITY;
-            } catch (BackendUnavailableException | LinkageError | CLException e) {
-                // create() reports the cause; an unusable backend only needs a rank.
-                return CPU_PRIORITY;
-            }
-        }
+        static final int PRIORITY = IcdRegistry.mayHaveGpu() ? GPU_PRIORITY : CPU_PRIORITY;
     }
 
     @Override
     public Backend create() throws BackendUnavailableException {
-        return open(Devices.selector(), Long.getLong(CHUNK_PROPERTY, 0));
+        return open(Devices.selector(), Long.getLong(CHUNK_PROPERTY, 0), false);
+    }
+
+    /**
+     * Under {@code auto} with the GPU rank, only a GPU or accelerator deserves it: when the drivers offer CPU
+     * devices only, refuse before any context is made, and {@code auto} goes on to the Vector API backend.
+     */
+    @Override
+    public Backend createForAuto() throws BackendUnavailableException {
+        return open(Devices.selector(), Long.getLong(CHUNK_PROPERTY, 0), priority() == GPU_PRIORITY);
     }
 
     /** The backend on the first candidate device that builds and passes the probe; chunkBytes 0 means default. */
     static OpenClBackend open(String selector, long chunkBytes) throws BackendUnavailableException {
+        return open(selector, chunkBytes, false);
+    }
+
+    private static OpenClBackend open(String selector, long chunkBytes, boolean gpuOnly)
+            throws BackendUnavailableException {
         List<DeviceInfo> candidates = Devices.candidates(selector, Devices.all());
+        if (gpuOnly && !candidates.getFirst().isGpu()) {
+            throw new BackendUnavailableException("a GPU driver is registered but the OpenCL devices here are "
+                    + candidates + "; under auto a CPU device is left to the Vector API backend (--backend opencl "
+                    + "uses it anyway)");
+        }
         List<String> failures = new ArrayList<>();
         BackendUnavailableException last = null;
         for (DeviceInfo d : candidates) {
@@ -87,6 +100,7 @@ public final class OpenClBackendProvider implements BackendProvider {
         boolean started = false;
         try {
             Probe.run(session);
+            JvmSignals.restore();
             long chunk = chunkBytes > 0 ? chunkBytes : Math.min(d.maxAllocation(), d.globalMemory() / 4);
             OpenClBackend backend = new OpenClBackend(session, chunk);
             started = true;

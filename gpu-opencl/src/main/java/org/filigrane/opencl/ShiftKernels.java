@@ -75,8 +75,8 @@ final class ShiftKernels {
         }
     }
 
-    void embed(Volume v, int from, int to, int[] firstRow, int parity, int peak, long[] bits, long[] bitOffset,
-            int[] bitLimit) {
+    void embed(Volume v, int from, int to, int[] firstRow, int parity, int peak, int threshold, long[] bits,
+            long[] bitOffset, int[] bitLimit) {
         if (!anyPositive(bitLimit, from, to)) {
             return;
         }
@@ -84,7 +84,7 @@ final class ShiftKernels {
         ClBuffer px = session.upload(v, from, to);
         ClBuffer first = session.write(Slot.FIRST_ROWS, firstRow, from, n);
         ClBuffer limits = session.write(Slot.LIMITS, bitLimit, from, n);
-        int[] totals = rank(v, n, px, first, parity, peak, 0);
+        int[] totals = rank(v, n, px, first, parity, peak, threshold, 0);
         // Upload only the words this batch reads: the reference reads bit offset + k for k below
         // min(carriers, limit), and throws past the end of the stream, so this does too.
         long lo = Long.MAX_VALUE;
@@ -106,12 +106,12 @@ final class ShiftKernels {
         ClBuffer words = session.write(Slot.BITS, bits, (int) lo, (int) (hi - lo + 1));
         ClBuffer offsets = session.write(Slot.OFFSETS, bitOffset, from, n);
         session.run(program.kernel("embed_rows"), new long[] {(long) v.rows() * group, n}, new long[] {group, 1},
-                px, v.rows(), v.columns(), first, parity, peak, signed(v),
+                px, v.rows(), v.columns(), first, parity, peak, threshold, signed(v),
                 session.buffer(Slot.ROW_STARTS, 4L * n * v.rows()), words, lo, offsets, limits);
         session.download(v, from, to);
     }
 
-    void extract(Volume v, int from, int to, int[] firstRow, int parity, int peak, long[][] bitsOut,
+    void extract(Volume v, int from, int to, int[] firstRow, int parity, int peak, int threshold, long[][] bitsOut,
             int[] bitLimit) {
         if (!anyPositive(bitLimit, from, to)) {
             return;
@@ -120,7 +120,7 @@ final class ShiftKernels {
         ClBuffer px = session.upload(v, from, to);
         ClBuffer first = session.write(Slot.FIRST_ROWS, firstRow, from, n);
         ClBuffer limits = session.write(Slot.LIMITS, bitLimit, from, n);
-        int[] totals = rank(v, n, px, first, parity, peak, 1);
+        int[] totals = rank(v, n, px, first, parity, peak, threshold, 1);
         // Two 32-bit device words per 64-bit stream word, so that whole longs come back.
         int[] bases = new int[n];
         int[] used = new int[n];
@@ -134,7 +134,7 @@ final class ShiftKernels {
         session.zero(out, out.bytes());
         ClBuffer outBases = session.write(Slot.OUT_BASES, bases, 0, n);
         session.run(program.kernel("extract_rows"), new long[] {(long) v.rows() * group, n},
-                new long[] {group, 1}, px, v.rows(), v.columns(), first, parity, peak, signed(v),
+                new long[] {group, 1}, px, v.rows(), v.columns(), first, parity, peak, threshold, signed(v),
                 session.buffer(Slot.ROW_STARTS, 4L * n * v.rows()), out, outBases, limits);
         session.download(v, from, to);
         int[] got = new int[(int) words];
@@ -148,12 +148,13 @@ final class ShiftKernels {
      * Counts each row's carriers and turns the counts into row starts on the device (left in ROW_STARTS); returns
      * each slice's number of carriers.
      */
-    private int[] rank(Volume v, int n, ClBuffer px, ClBuffer first, int parity, int peak, int marked) {
+    private int[] rank(Volume v, int n, ClBuffer px, ClBuffer first, int parity, int peak, int threshold,
+            int marked) {
         int rows = v.rows();
         ClBuffer starts = session.buffer(Slot.ROW_STARTS, 4L * n * rows);
         ClBuffer totals = session.buffer(Slot.TOTALS, 4L * n);
         session.run(program.kernel("count_carriers"), new long[] {(long) rows * group, n}, new long[] {group, 1},
-                px, rows, v.columns(), first, parity, peak, marked, signed(v), starts);
+                px, rows, v.columns(), first, parity, peak, threshold, marked, signed(v), starts);
         cl_kernel scan = program.kernel("scan_rows");
         session.run(scan, new long[] {ClSession.padded(n, 32)}, new long[] {Math.min(32, group)}, starts, rows, n,
                 totals);

@@ -53,31 +53,34 @@ __kernel void block_codes(__global const short* volume, int rows, int cols, int 
     codes[(size_t) s * block_count + b] = (int) crc;
 }
 
-// Global (padded cell count, slices).
-__kernel void column_sums(__global const short* volume, int rows, int cols, int cell_size, int cells_across,
-        int cell_count, int is_signed, __global long* sums) {
+// Global (padded cell count, 1). Advances each column cell's CRC-16 register over its raw samples in every slice
+// of the batch, in order: a CRC through the stack that resumes across batches.
+__kernel void column_codes(__global const short* volume, int slices, int rows, int cols, int cell_size,
+        int cells_across, int cell_count, __constant ushort* crc_table, __global int* state) {
     int cell = get_global_id(0);
-    int s = get_global_id(1);
     if (cell >= cell_count) {
         return;
     }
-    __global const short* px = volume + SLICE_BASE(s);
     int r0 = cell / cells_across * cell_size;
     int c0 = cell % cells_across * cell_size;
     int r1 = min(r0 + cell_size, rows);
     int c1 = min(c0 + cell_size, cols);
-    long sum = 0;
-    for (int r = r0; r < r1; r++) {
-        for (int c = c0; c < c1; c++) {
-            sum += sample_value(px[r * cols + c], is_signed);
+    uint crc = (uint) state[cell];
+    for (int s = 0; s < slices; s++) {
+        __global const short* px = volume + SLICE_BASE(s);
+        for (int r = r0; r < r1; r++) {
+            for (int c = c0; c < c1; c++) {
+                crc = crc16_short(crc_table, crc, (uint) as_ushort(px[r * cols + c]));
+            }
         }
     }
-    sums[(size_t) s * cell_count + cell] = sum;
+    state[cell] = (int) crc;
 }
 
-// The reference's RegionShifter.embed over one block with the bits of one word; returns the bits carried.
+// The reference's RegionShifter.embed over one block with the bits of one word; returns the bits carried. With
+// d = e - BLOCK_PEAK, d in [-t, t) carries (2d + b, or 2d + 1 - b below 0), the others move t away.
 inline int embed_region(__global short* px, int cols, int is_signed, int r0, int r1, int c0, int c1, int parity,
-        ulong word, int offset, int limit) {
+        int t, ulong word, int offset, int limit) {
     int k = 0;
     if (limit <= 0) {
         return 0;
@@ -90,18 +93,16 @@ inline int embed_region(__global short* px, int cols, int is_signed, int r0, int
             }
             int i = r * cols + c;
             int x = sample_value(px[i], is_signed);
-            int e = x - pred;
-            if ((e == BLOCK_PEAK || e == BLOCK_PEAK - 1) && k == limit) {
+            int d = x - pred - BLOCK_PEAK;
+            int carrier = d >= -t && d < t;
+            if (carrier && k == limit) {
                 return k;
             }
-            if (e == BLOCK_PEAK) {
-                x += (int) ((word >> (offset + k++)) & 1);
-            } else if (e == BLOCK_PEAK - 1) {
-                x -= (int) ((word >> (offset + k++)) & 1);
-            } else if (e > BLOCK_PEAK) {
-                x += 1;
+            if (carrier) {
+                int b = (int) ((word >> (offset + k++)) & 1);
+                x += d >= 0 ? d + b : d + 1 - b;
             } else {
-                x -= 1;
+                x += d >= 0 ? t : -t;
             }
             px[i] = stored(x);
         }
@@ -111,7 +112,7 @@ inline int embed_region(__global short* px, int cols, int is_signed, int r0, int
 
 // The reference's RegionShifter.extract over one block, setting bits of *word from offset on.
 inline int extract_region(__global short* px, int cols, int is_signed, int r0, int r1, int c0, int c1, int parity,
-        ulong* word, int offset, int limit) {
+        int t, ulong* word, int offset, int limit) {
     int k = 0;
     if (limit <= 0) {
         return 0;
@@ -124,24 +125,20 @@ inline int extract_region(__global short* px, int cols, int is_signed, int r0, i
             }
             int i = r * cols + c;
             int x = sample_value(px[i], is_signed);
-            int e = x - pred;
-            if (e >= BLOCK_PEAK - 2 && e <= BLOCK_PEAK + 1 && k == limit) {
+            int d = x - pred - BLOCK_PEAK;
+            int carrier = d >= -2 * t && d < 2 * t;
+            if (carrier && k == limit) {
                 return k;
             }
-            if (e == BLOCK_PEAK || e == BLOCK_PEAK + 1) {
-                int b = e - BLOCK_PEAK;
+            if (carrier) {
+                // The floor of half the marked d is the original d; the low bit, flipped below 0, is the bit.
+                int floor_half = d >= 0 ? d >> 1 : -((1 - d) >> 1);
+                int b = d >= 0 ? (d & 1) : 1 - (d & 1);
                 ulong m = 1UL << (offset + k++);
                 *word = b ? *word | m : *word & ~m;
-                x -= b;
-            } else if (e == BLOCK_PEAK - 1 || e == BLOCK_PEAK - 2) {
-                int b = BLOCK_PEAK - 1 - e;
-                ulong m = 1UL << (offset + k++);
-                *word = b ? *word | m : *word & ~m;
-                x += b;
-            } else if (e > BLOCK_PEAK + 1) {
-                x -= 1;
+                x += floor_half - d;
             } else {
-                x += 1;
+                x -= d >= 0 ? t : -t;
             }
             px[i] = stored(x);
         }
@@ -151,7 +148,8 @@ inline int extract_region(__global short* px, int cols, int is_signed, int r0, i
 
 // Global (padded block count, slices). The first (bits_per_block + 1) / 2 bits go into pass 0, the rest into pass 1.
 __kernel void embed_blocks(__global short* volume, int rows, int cols, int block_size, int blocks_across,
-        int block_count, int bits_per_block, int is_signed, __global const ulong* bits, __global int* carried) {
+        int block_count, int bits_per_block, int threshold, int is_signed, __global const ulong* bits,
+        __global int* carried) {
     int b = get_global_id(0);
     int s = get_global_id(1);
     if (b >= block_count) {
@@ -165,13 +163,15 @@ __kernel void embed_blocks(__global short* volume, int rows, int cols, int block
     int first = (bits_per_block + 1) / 2;
     size_t at = (size_t) s * block_count + b;
     ulong word = bits[at];
-    carried[2 * at] = embed_region(px, cols, is_signed, r0, r1, c0, c1, 0, word, 0, first);
-    carried[2 * at + 1] = embed_region(px, cols, is_signed, r0, r1, c0, c1, 1, word, first, bits_per_block - first);
+    carried[2 * at] = embed_region(px, cols, is_signed, r0, r1, c0, c1, 0, threshold, word, 0, first);
+    carried[2 * at + 1] = embed_region(px, cols, is_signed, r0, r1, c0, c1, 1, threshold, word, first,
+            bits_per_block - first);
 }
 
 // Undoes embed_blocks: pass 1 was embedded last, so it comes off first.
 __kernel void extract_blocks(__global short* volume, int rows, int cols, int block_size, int blocks_across,
-        int block_count, int bits_per_block, int is_signed, __global ulong* bits, __global int* carried) {
+        int block_count, int bits_per_block, int threshold, int is_signed, __global ulong* bits,
+        __global int* carried) {
     int b = get_global_id(0);
     int s = get_global_id(1);
     if (b >= block_count) {
@@ -185,7 +185,8 @@ __kernel void extract_blocks(__global short* volume, int rows, int cols, int blo
     int first = (bits_per_block + 1) / 2;
     size_t at = (size_t) s * block_count + b;
     ulong word = 0;
-    carried[2 * at + 1] = extract_region(px, cols, is_signed, r0, r1, c0, c1, 1, &word, first, bits_per_block - first);
-    carried[2 * at] = extract_region(px, cols, is_signed, r0, r1, c0, c1, 0, &word, 0, first);
+    carried[2 * at + 1] = extract_region(px, cols, is_signed, r0, r1, c0, c1, 1, threshold, &word, first,
+            bits_per_block - first);
+    carried[2 * at] = extract_region(px, cols, is_signed, r0, r1, c0, c1, 0, threshold, &word, 0, first);
     bits[at] = word;
 }

@@ -10,8 +10,9 @@
 
 #define SLICE_BASE(s) ((size_t) (s) * (size_t) rows * (size_t) cols)
 
-inline int carries(int e, int peak, int marked) {
-    return marked ? (e >= peak - 2 && e <= peak + 1) : (e == peak || e == peak - 1);
+inline int carries(int e, int peak, int t, int marked) {
+    int d = e - peak;
+    return marked ? (d >= -2 * t && d < 2 * t) : (d >= -t && d < t);
 }
 
 // Exclusive scan over the work-group; every item must call it (it holds barriers).
@@ -76,7 +77,7 @@ __kernel void sum_histograms(__global const uint* partial, int groups, __global 
 
 // Global (rows * WG, slices), local (WG, 1): one group per row.
 __kernel void count_carriers(__global const short* volume, int rows, int cols, __global const int* first_row,
-        int parity, int peak, int marked, int is_signed, __global int* counts) {
+        int parity, int peak, int threshold, int marked, int is_signed, __global int* counts) {
     __local int sums[WG];
     int lid = get_local_id(0);
     int r = get_group_id(0);
@@ -88,7 +89,7 @@ __kernel void count_carriers(__global const short* volume, int rows, int cols, _
         for (int c = first_column(r, 0, parity) + 2 * lid; c < cols; c += 2 * WG) {
             int pred;
             if (predict(px, cols, is_signed, r, c, r0, rows, 0, cols, &pred)
-                    && carries(sample_value(px[r * cols + c], is_signed) - pred, peak, marked)) {
+                    && carries(sample_value(px[r * cols + c], is_signed) - pred, peak, threshold, marked)) {
                 n++;
             }
         }
@@ -124,7 +125,7 @@ __kernel void scan_rows(__global int* counts, int rows, int slices, __global int
 
 // Global (rows * WG, slices), local (WG, 1). bits holds stream words from word bit_word_base on.
 __kernel void embed_rows(__global short* volume, int rows, int cols, __global const int* first_row, int parity,
-        int peak, int is_signed, __global const int* starts, __global const ulong* bits, long bit_word_base,
+        int peak, int threshold, int is_signed, __global const int* starts, __global const ulong* bits, long bit_word_base,
         __global const long* bit_offset, __global const int* limits) {
     __local int scan[WG];
     int r = get_group_id(0);
@@ -150,17 +151,19 @@ __kernel void embed_rows(__global short* volume, int rows, int cols, __global co
             x = sample_value(px[r * cols + c], is_signed);
         }
         int e = x - pred;
-        int carrier = has_pred && carries(e, peak, 0);
+        int carrier = has_pred && carries(e, peak, threshold, 0);
+        int d = e - peak;
         int total;
         int k = k0 + exclusive_scan(scan, carrier, &total);
         if (carrier) {
             if (k < limit) {
                 long at = offset + k;
                 int b = (int) ((bits[(at >> 6) - bit_word_base] >> (at & 63)) & 1);
-                px[r * cols + c] = stored(e == peak ? x + b : x - b);
+                // d becomes 2d + b (d >= 0) or 2d + 1 - b (d < 0).
+                px[r * cols + c] = stored(d >= 0 ? x + d + b : x + d + 1 - b);
             }
         } else if (has_pred && k <= limit) {
-            px[r * cols + c] = stored(e > peak ? x + 1 : x - 1);
+            px[r * cols + c] = stored(d >= 0 ? x + threshold : x - threshold);
         }
         k0 += total;
         if (k0 > limit) {
@@ -171,7 +174,7 @@ __kernel void embed_rows(__global short* volume, int rows, int cols, __global co
 
 // As embed_rows, undoing it; bit k of slice s goes to out[out_base[s] + k / 32], which the host zeroed.
 __kernel void extract_rows(__global short* volume, int rows, int cols, __global const int* first_row, int parity,
-        int peak, int is_signed, __global const int* starts, __global uint* out, __global const int* out_base,
+        int peak, int threshold, int is_signed, __global const int* starts, __global uint* out, __global const int* out_base,
         __global const int* limits) {
     __local int scan[WG];
     int r = get_group_id(0);
@@ -196,19 +199,22 @@ __kernel void extract_rows(__global short* volume, int rows, int cols, __global 
             x = sample_value(px[r * cols + c], is_signed);
         }
         int e = x - pred;
-        int carrier = has_pred && carries(e, peak, 1);
+        int carrier = has_pred && carries(e, peak, threshold, 1);
+        int d = e - peak;
         int total;
         int k = k0 + exclusive_scan(scan, carrier, &total);
         if (carrier) {
             if (k < limit) {
-                int b = e >= peak ? e - peak : peak - 1 - e;
+                // The floor of half the marked d is the original; the low bit, flipped below 0, is the bit.
+                int floor_half = d >= 0 ? d >> 1 : -((1 - d) >> 1);
+                int b = d >= 0 ? (d & 1) : 1 - (d & 1);
                 if (b) {
                     atomic_or(&words[k >> 5], 1u << (k & 31));
                 }
-                px[r * cols + c] = stored(e >= peak ? x - b : x + b);
+                px[r * cols + c] = stored(x + floor_half - d);
             }
         } else if (has_pred && k <= limit) {
-            px[r * cols + c] = stored(e > peak + 1 ? x - 1 : x + 1);
+            px[r * cols + c] = stored(d >= 0 ? x - threshold : x + threshold);
         }
         k0 += total;
         if (k0 > limit) {

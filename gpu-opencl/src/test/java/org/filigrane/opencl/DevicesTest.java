@@ -39,12 +39,33 @@ class DevicesTest {
     }
 
     @Test
-    void autoPutsGpusFirstAndPriorityFollowsTheDevice() throws Exception {
+    void autoPutsGpusFirstAndPriorityFollowsTheRegisteredDrivers() throws Exception {
         List<DeviceInfo> auto = Devices.candidates("auto", Devices.all());
         boolean anyGpu = auto.stream().anyMatch(DeviceInfo::isGpu);
         assertEquals(anyGpu, auto.getFirst().isGpu());
-        assertEquals(anyGpu ? OpenClBackendProvider.GPU_PRIORITY : OpenClBackendProvider.CPU_PRIORITY,
-                new OpenClBackendProvider().priority());
+        int priority = new OpenClBackendProvider().priority();
+        assertEquals(IcdRegistry.mayHaveGpu() ? OpenClBackendProvider.GPU_PRIORITY
+                : OpenClBackendProvider.CPU_PRIORITY, priority);
+        // A GPU found means a driver that may offer one is registered: the cheap rank never hides a GPU.
+        assertTrue(!anyGpu || priority == OpenClBackendProvider.GPU_PRIORITY, auto + " " + IcdRegistry.drivers());
+    }
+
+    @Test
+    void theRegistryIsReadWithoutLoadingOpenCl(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("pocl.icd"), "libpocl.so.2.10.0\n");
+        java.nio.file.Files.writeString(dir.resolve("readme.txt"), "not an icd");
+        List<String> cpu = IcdRegistry.drivers(null, dir.toString(), java.nio.file.Path.of("/nonexistent"));
+        assertEquals(List.of("libpocl.so.2.10.0"), cpu);
+        assertFalse(IcdRegistry.mayHaveGpu(cpu, true));
+        java.nio.file.Files.writeString(dir.resolve("nvidia.icd"), "libnvidia-opencl.so.1\n");
+        List<String> both = IcdRegistry.drivers(null, null, dir);
+        assertEquals(List.of("libnvidia-opencl.so.1", "libpocl.so.2.10.0"), both);
+        assertTrue(IcdRegistry.mayHaveGpu(both, true));
+        assertTrue(IcdRegistry.mayHaveGpu(IcdRegistry.drivers("/opt/intel/libintelocl.so:/usr/lib/libamdocl64.so",
+                null, java.nio.file.Path.of("/nonexistent")), true));
+        assertFalse(IcdRegistry.mayHaveGpu(List.of(), true), "no driver registered");
+        assertTrue(IcdRegistry.mayHaveGpu(List.of(), false), "no Linux registry: let auto try");
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.filigrane.engine.MasterKey;
+import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.PixelFormat;
 import org.filigrane.engine.VerificationReport;
 import org.filigrane.engine.Volume;
@@ -29,7 +29,7 @@ class ResourceHygieneTest {
 
     @Test
     void thousandEmbedVerifyCallsLeaveNoObjectsBehind() throws Exception {
-        Watermarker wm = Watermarker.create(MasterKey.of("hygiene-test-master-key-32bytes!".getBytes()),
+        Watermarker wm = Watermarker.create(IssuerKey.of("hygiene-test-master-key-32bytes!".getBytes()),
                 OpenClTestDevice.backend());
         // Shapes that make the pool's buffers grow at least once after the warm-up.
         Volume[] volumes = {

@@ -8,7 +8,7 @@ import java.util.Locale;
 import org.filigrane.engine.Capacity;
 import org.filigrane.engine.EmbedResult;
 import org.filigrane.engine.Layer;
-import org.filigrane.engine.MasterKey;
+import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.PixelFormat;
 import org.filigrane.engine.RobustDetection;
 import org.filigrane.engine.TamperedCell;
@@ -28,7 +28,7 @@ public final class Demo {
     public static void main(String[] args) throws Exception {
         String backend = args.length > 0 && !args[0].isBlank() ? args[0] : "auto";
         // A fixed demo key: real deployments read theirs from a file or the environment, never from code.
-        MasterKey key = MasterKey.of("filigrane-demo-key-not-a-secret!".getBytes());
+        IssuerKey key = IssuerKey.of("filigrane-demo-key-not-a-secret!".getBytes());
         try (Watermarker wm = Watermarker.create(key, backend)) {
             run(wm);
         }

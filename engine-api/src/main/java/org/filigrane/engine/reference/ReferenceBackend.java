@@ -31,19 +31,20 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void embedPass(Volume v, int[] firstRow, int parity, int peak, long[] bits, long[] bitOffset,
-            int[] bitLimit) {
+    public void embedPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[] bits,
+            long[] bitOffset, int[] bitLimit) {
         for (int s = 0; s < v.slices(); s++) {
             RegionShifter.embed(v.slice(s), v.columns(), v.format(), firstRow[s], v.rows(), 0, v.columns(), parity,
-                    peak, bits, bitOffset[s], bitLimit[s]);
+                    peak, threshold, bits, bitOffset[s], bitLimit[s]);
         }
     }
 
     @Override
-    public void extractPass(Volume v, int[] firstRow, int parity, int peak, long[][] bitsOut, int[] bitLimit) {
+    public void extractPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[][] bitsOut,
+            int[] bitLimit) {
         for (int s = 0; s < v.slices(); s++) {
             RegionShifter.extract(v.slice(s), v.columns(), v.format(), firstRow[s], v.rows(), 0, v.columns(),
-                    parity, peak, bitsOut[s], 0, bitLimit[s]);
+                    parity, peak, threshold, bitsOut[s], 0, bitLimit[s]);
         }
     }
 
@@ -88,17 +89,21 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void columnSums(Volume v, int from, int to, BlockGrid g, long[][] sums) {
+    public void columnCodes(Volume v, int from, int to, BlockGrid g, int[] state) {
         int cs = g.columnSize();
         int cols = v.columns();
         for (int s = from; s < to; s++) {
             short[] px = v.slice(s);
-            long[] out = sums[s - from];
-            java.util.Arrays.fill(out, 0L);
-            for (int r = 0; r < v.rows(); r++) {
-                for (int c = 0; c < cols; c++) {
-                    out[(r / cs) * g.columnsAcross() + c / cs] += v.format().value(px[r * cols + c]);
+            for (int cell = 0; cell < g.columnCount(); cell++) {
+                int r0 = cell / g.columnsAcross() * cs;
+                int c0 = cell % g.columnsAcross() * cs;
+                int crc = state[cell];
+                for (int r = r0; r < Math.min(r0 + cs, v.rows()); r++) {
+                    for (int c = c0; c < Math.min(c0 + cs, cols); c++) {
+                        crc = Checksums.crc16Short(crc, px[r * cols + c]);
+                    }
                 }
+                state[cell] = crc;
             }
         }
     }
@@ -114,9 +119,9 @@ public final class ReferenceBackend implements Backend {
                 word[0] = bits[s - from][b];
                 int[] rect = rect(g, b);
                 carried[s - from][2 * b] = RegionShifter.embed(px, g.columns(), v.format(), rect[0], rect[1],
-                        rect[2], rect[3], 0, BLOCK_PEAK, word, 0, first);
+                        rect[2], rect[3], 0, BLOCK_PEAK, g.threshold(), word, 0, first);
                 carried[s - from][2 * b + 1] = RegionShifter.embed(px, g.columns(), v.format(), rect[0], rect[1],
-                        rect[2], rect[3], 1, BLOCK_PEAK, word, first, bitsPerBlock - first);
+                        rect[2], rect[3], 1, BLOCK_PEAK, g.threshold(), word, first, bitsPerBlock - first);
             }
         }
     }
@@ -133,9 +138,9 @@ public final class ReferenceBackend implements Backend {
                 int[] rect = rect(g, b);
                 // Pass 1 was embedded last, so it comes off first.
                 carried[s - from][2 * b + 1] = RegionShifter.extract(px, g.columns(), v.format(), rect[0], rect[1],
-                        rect[2], rect[3], 1, BLOCK_PEAK, word, first, bitsPerBlock - first);
+                        rect[2], rect[3], 1, BLOCK_PEAK, g.threshold(), word, first, bitsPerBlock - first);
                 carried[s - from][2 * b] = RegionShifter.extract(px, g.columns(), v.format(), rect[0], rect[1],
-                        rect[2], rect[3], 0, BLOCK_PEAK, word, 0, first);
+                        rect[2], rect[3], 0, BLOCK_PEAK, g.threshold(), word, 0, first);
                 bitsOut[s - from][b] = word[0];
             }
         }

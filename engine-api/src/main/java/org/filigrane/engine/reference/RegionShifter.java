@@ -14,13 +14,18 @@ final class RegionShifter {
     private RegionShifter() {
     }
 
-    /** Returns how many bits were embedded (less than {@code limit} only when the region ran out). */
+    /**
+     * Returns how many bits were embedded (less than {@code limit} only when the region ran out). With
+     * {@code d = e - peak} and threshold t, errors with d in [-t, t) carry a bit (d becomes 2d + b for d >= 0,
+     * 2d + 1 - b below), the others move t away; t = 1 is plain shifting with bins peak-1 and peak.
+     */
     static int embed(short[] px, int cols, PixelFormat f, int r0, int r1, int c0, int c1, int parity, int peak,
-            long[] bits, long offset, int limit) {
+            int threshold, long[] bits, long offset, int limit) {
         int k = 0;
         if (limit <= 0) {
             return 0;
         }
+        int t = threshold;
         for (int r = r0; r < r1; r++) {
             for (int c = firstColumn(r, c0, parity); c < c1; c += 2) {
                 int pred = Predictor.predict(px, cols, f, r, c, r0, r1, c0, c1);
@@ -29,18 +34,16 @@ final class RegionShifter {
                 }
                 int i = r * cols + c;
                 int x = f.value(px[i]);
-                int e = x - pred;
-                if ((e == peak || e == peak - 1) && k == limit) {
+                int d = x - pred - peak;
+                boolean carrier = d >= -t && d < t;
+                if (carrier && k == limit) {
                     return k;
                 }
-                if (e == peak) {
-                    x += bit(bits, offset + k++);
-                } else if (e == peak - 1) {
-                    x -= bit(bits, offset + k++);
-                } else if (e > peak) {
-                    x += 1;
+                if (carrier) {
+                    int b = bit(bits, offset + k++);
+                    x += d >= 0 ? d + b : d + 1 - b;
                 } else {
-                    x -= 1;
+                    x += d >= 0 ? t : -t;
                 }
                 px[i] = f.store(x);
             }
@@ -50,11 +53,12 @@ final class RegionShifter {
 
     /** Undoes {@link #embed}, writing the bits from {@code outOffset}; returns how many it found. */
     static int extract(short[] px, int cols, PixelFormat f, int r0, int r1, int c0, int c1, int parity, int peak,
-            long[] out, long outOffset, int limit) {
+            int threshold, long[] out, long outOffset, int limit) {
         int k = 0;
         if (limit <= 0) {
             return 0;
         }
+        int t = threshold;
         for (int r = r0; r < r1; r++) {
             for (int c = firstColumn(r, c0, parity); c < c1; c += 2) {
                 int pred = Predictor.predict(px, cols, f, r, c, r0, r1, c0, c1);
@@ -63,22 +67,18 @@ final class RegionShifter {
                 }
                 int i = r * cols + c;
                 int x = f.value(px[i]);
-                int e = x - pred;
-                if (e >= peak - 2 && e <= peak + 1 && k == limit) {
+                int d = x - pred - peak;
+                boolean carrier = d >= -2 * t && d < 2 * t;
+                if (carrier && k == limit) {
                     return k;
                 }
-                if (e == peak || e == peak + 1) {
-                    int b = e - peak;
+                if (carrier) {
+                    // Marked 2d + b (d >= 0) or 2d + 1 - b (d < 0): the floor of half is d either way.
+                    int b = d >= 0 ? d & 1 : 1 - (d & 1);
                     setBit(out, outOffset + k++, b);
-                    x -= b;
-                } else if (e == peak - 1 || e == peak - 2) {
-                    int b = peak - 1 - e;
-                    setBit(out, outOffset + k++, b);
-                    x += b;
-                } else if (e > peak + 1) {
-                    x -= 1;
+                    x += (d >> 1) - d;
                 } else {
-                    x += 1;
+                    x -= d >= 0 ? t : -t;
                 }
                 px[i] = f.store(x);
             }

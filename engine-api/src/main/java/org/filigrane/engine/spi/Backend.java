@@ -28,8 +28,9 @@ public interface Backend extends AutoCloseable {
     int HIST_BINS = 256;
 
     /**
-     * Layer T's fixed right peak: errors 1 and 0 carry the block's bits. Fixed because a block has no room for a
-     * header of its own; 1 because the floored-mean predictor centres errors on +1/2.
+     * Layer T's fixed centre: with threshold t the errors {@code 1-t .. t} carry the block's bits (1 and 0 for
+     * t = 1). Fixed because a block has no room for a header of its own; 1 because the floored-mean predictor
+     * centres errors on +1/2.
      */
     int BLOCK_PEAK = 1;
 
@@ -54,29 +55,37 @@ public interface Backend extends AutoCloseable {
     void errorHistograms(Volume volume, int[] firstRow, int parity, long[][] hist);
 
     /**
-     * Embeds pass {@code parity} of every slice with peak bins {@code peak} and {@code peak - 1}: slice s takes
-     * stream bits {@code bitOffset[s] .. bitOffset[s] + bitLimit[s] - 1} of {@code bits}, one per embeddable pixel
-     * in raster order, shifting the other pixels, and leaves every pixel after its last embedded bit unchanged.
+     * Embeds pass {@code parity} of every slice with the {@code 2 * threshold} bins {@code peak - threshold ..
+     * peak + threshold - 1} (threshold 1: bins {@code peak - 1} and {@code peak}; FORMAT.md, "expansion"): slice s
+     * takes stream bits {@code bitOffset[s] .. bitOffset[s] + bitLimit[s] - 1} of {@code bits}, one per embeddable
+     * pixel in raster order, shifting the other pixels, and leaves every pixel after its last embedded bit unchanged.
      */
-    void embedPass(Volume volume, int[] firstRow, int parity, int peak, long[] bits, long[] bitOffset, int[] bitLimit);
+    void embedPass(Volume volume, int[] firstRow, int parity, int peak, int threshold, long[] bits, long[] bitOffset,
+            int[] bitLimit);
 
     /**
      * Undoes {@link #embedPass}: for each slice s restores the pixels up to its {@code bitLimit[s]}-th embedded bit
      * and writes those bits, in order, from bit 0 of {@code bitsOut[s]}.
      */
-    void extractPass(Volume volume, int[] firstRow, int parity, int peak, long[][] bitsOut, int[] bitLimit);
+    void extractPass(Volume volume, int[] firstRow, int parity, int peak, int threshold, long[][] bitsOut,
+            int[] bitLimit);
 
     // ---- layer T: per-block codes embedded inside each block, column sums through the stack ----
 
     /** CRC-16 of every block of slices {@code from .. to-1}: {@code codes[s - from][block]}. */
     void blockCodes(Volume volume, int from, int to, BlockGrid grid, int[][] codes);
 
-    /** Sum of the sample values of every column cell of slices {@code from .. to-1}: {@code sums[s - from][cell]}. */
-    void columnSums(Volume volume, int from, int to, BlockGrid grid, long[][] sums);
+    /**
+     * Advances the CRC-16 register {@code state[cell]} of every column cell (square {@code grid.columnSize()}) over
+     * the cell's raw 16-bit samples, high byte first, rows in order, in slice {@code from}, then {@code from + 1}
+     * ... {@code to - 1}: a CRC over every sample of the column through the stack, resumable across calls.
+     */
+    void columnCodes(Volume volume, int from, int to, BlockGrid grid, int[] state);
 
     /**
      * Embeds {@code bitsPerBlock} bits ({@code bits[s - from][block]}, bit 0 first) into every block of slices
-     * {@code from .. to-1}, block-locally (region = the block, peak {@link #BLOCK_PEAK}), the first half
+     * {@code from .. to-1}, block-locally (region = the block, peak {@link #BLOCK_PEAK}, bins from
+     * {@code grid.threshold()}), the first half
      * ({@code (bitsPerBlock + 1) / 2} bits) in pass 0 and the rest in pass 1, and writes how many bits
      * each pass carried to {@code carried[s - from][2 * block + pass]}.
      */

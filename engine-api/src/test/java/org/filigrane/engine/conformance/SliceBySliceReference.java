@@ -31,17 +31,20 @@ final class SliceBySliceReference implements Backend {
     }
 
     @Override
-    public void embedPass(Volume v, int[] firstRow, int parity, int peak, long[] bits, long[] offsets, int[] limits) {
+    public void embedPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[] bits,
+            long[] offsets, int[] limits) {
         for (int s = 0; s < v.slices(); s++) {
-            reference.embedPass(v.withSlices(s), new int[] {firstRow[s]}, parity, peak, bits,
+            reference.embedPass(v.withSlices(s), new int[] {firstRow[s]}, parity, peak, threshold, bits,
                     new long[] {offsets[s]}, new int[] {limits[s]});
         }
     }
 
     @Override
-    public void extractPass(Volume v, int[] firstRow, int parity, int peak, long[][] bitsOut, int[] limits) {
+    public void extractPass(Volume v, int[] firstRow, int parity, int peak, int threshold, long[][] bitsOut,
+            int[] limits) {
         for (int s = 0; s < v.slices(); s++) {
-            reference.extractPass(v.withSlices(s), new int[] {firstRow[s]}, parity, peak, new long[][] {bitsOut[s]},
+            reference.extractPass(v.withSlices(s), new int[] {firstRow[s]}, parity, peak, threshold,
+                    new long[][] {bitsOut[s]},
                     new int[] {limits[s]});
         }
     }
@@ -54,9 +57,9 @@ final class SliceBySliceReference implements Backend {
     }
 
     @Override
-    public void columnSums(Volume v, int from, int to, BlockGrid g, long[][] sums) {
+    public void columnCodes(Volume v, int from, int to, BlockGrid g, int[] state) {
         for (int s = from; s < to; s++) {
-            reference.columnSums(v.withSlices(s), 0, 1, g, new long[][] {sums[s - from]});
+            reference.columnCodes(v.withSlices(s), 0, 1, g, state);
         }
     }
 
