@@ -120,7 +120,8 @@ final class TraceCommand extends CommandBase {
             StringBuilder sb = new StringBuilder();
             LedgerEntry first = r.matches().get(0);
             sb.append(String.format(Locale.ROOT, "%s: recipient '%s' (robust ID %s, score %.1f, false-positive "
-                    + "probability %.1e, %d of %d slice(s), %s, scale %.2f); ledger entry %d, issued %s, series %s -> %s",
+                    + "probability %.1e, %d of %d slice(s), %s, scale %.2f); ledger entry %d, issued %s, "
+                    + "series %s -> %s",
                     name, t.recipient(), Long.toUnsignedString(t.robustId()), t.score(),
                     t.falsePositiveProbability(), t.slicesMatched(), r.slicesTried(), t.orientation(), t.scale(),
                     first.seq(), first.record().time(), first.record().originalSeriesUid(),

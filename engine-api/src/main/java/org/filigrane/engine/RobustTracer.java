@@ -39,6 +39,8 @@ final class RobustTracer {
     private static final int[] BAND_V = {1, 0, 2, 1, 0};
     private static final int T = RobustLayer.TILE_PIXELS;
     private static final int MARK = 2 * RobustLayer.POSITIONS;
+    /** Samples of an 8x8 block at the image's extreme values from which the block counts as clipped (a quarter). */
+    static final int CLIPPED_SAMPLES = 16;
 
     static {
         int[][] c = {
@@ -120,15 +122,18 @@ final class RobustTracer {
     List<Geometry> search(Volume v, int slice, boolean rescaled, int keep) {
         List<Geometry> kept = new ArrayList<>();
         if (!rescaled) {
-            for (Dihedral d : Dihedral.values()) {
-                Volume upright = d.undo(v, slice);
-                double[] image = values(upright);
-                kept.addAll(searchUpright(image, upright.rows(), upright.columns(), d, 1.0, keep));
-            }
+            // The 8 orientations are independent searches: one per core, gathered in orientation order.
+            List<List<Geometry>> perOrientation = java.util.stream.IntStream.range(0, Dihedral.values().length)
+                    .parallel().mapToObj(i -> {
+                        Dihedral d = Dihedral.values()[i];
+                        Volume upright = d.undo(v, slice);
+                        return searchUpright(values(upright), upright.rows(), upright.columns(), d, 1.0, keep);
+                    }).toList();
+            perOrientation.forEach(kept::addAll);
         } else {
             double[] image = values(v.withSlices(slice));
             double[] rank = new double[SCALES.length];
-            for (int i = 0; i < SCALES.length; i++) {
+            java.util.stream.IntStream.range(0, SCALES.length).parallel().forEach(i -> {
                 double s = SCALES[i];
                 int rows = (int) Math.floor(v.rows() / s);
                 int columns = (int) Math.floor(v.columns() / s);
@@ -143,22 +148,26 @@ final class RobustTracer {
                 }
                 List<Geometry> g = searchUpright(window, h, w, Dihedral.IDENTITY, s, 1);
                 rank[i] = g.isEmpty() ? Double.NEGATIVE_INFINITY : g.get(0).sync();
-            }
+            });
             Integer[] order = new Integer[SCALES.length];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
             }
             Arrays.sort(order, (a, b) -> Double.compare(rank[b], rank[a]));
             double fine = Math.cbrt(STEP);
+            List<Double> refined = new ArrayList<>();
             for (int i = 0; i < Math.min(3, order.length); i++) {
                 for (double f : new double[] {1 / fine, 1, fine}) {
-                    double s = SCALES[order[i]] * f;
-                    int rows = (int) Math.floor(v.rows() / s);
-                    int columns = (int) Math.floor(v.columns() / s);
-                    kept.addAll(searchUpright(resample(image, v.rows(), v.columns(), rows, columns, s), rows,
-                            columns, Dihedral.IDENTITY, s, keep));
+                    refined.add(SCALES[order[i]] * f);
                 }
             }
+            List<List<Geometry>> perScale = refined.parallelStream().map(s -> {
+                int rows = (int) Math.floor(v.rows() / s);
+                int columns = (int) Math.floor(v.columns() / s);
+                return searchUpright(resample(image, v.rows(), v.columns(), rows, columns, s), rows, columns,
+                        Dihedral.IDENTITY, s, keep);
+            }).toList();
+            perScale.forEach(kept::addAll);
         }
         kept.sort(Comparator.comparingDouble(Geometry::sync).reversed());
         return new ArrayList<>(kept.subList(0, Math.min(keep, kept.size())));
@@ -330,10 +339,14 @@ final class RobustTracer {
         double unit = sample[n / 2];
         float[][] fold = new float[5][T * T];
         int[] covered = new int[T * T];
+        boolean[] clipped = clippedBlocks(image, rows, columns);
         for (int r = 0; r < outRows; r++) {
             for (int c = 0; c < outColumns; c++) {
                 int cell = (r & (T - 1)) * T + (c & (T - 1));
                 covered[cell]++;
+                if (clipped[r * outColumns + c]) {
+                    continue;
+                }
                 for (int k = 0; k < 5; k++) {
                     double vote = dense[k][r * outColumns + c] / unit;
                     fold[k][cell] += (float) Math.max(-1, Math.min(1, vote));
@@ -368,6 +381,101 @@ final class RobustTracer {
             }
         }
         return fold;
+    }
+
+    /**
+     * The block offsets whose 8x8 block has at least {@link #CLIPPED_SAMPLES} samples at the image's lowest or highest
+     * value: where an export's window clipped the image the mark is gone, and the clip's edge gives large band terms
+     * of its own that would only add noise to the votes, so these offsets vote 0. This depends on the image alone,
+     * so the false-positive bound still holds.
+     */
+    private static boolean[] clippedBlocks(double[] image, int rows, int columns) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double x : image) {
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+        }
+        // Integral image of the extreme samples: each offset's count in O(1).
+        int[] integral = new int[(rows + 1) * (columns + 1)];
+        for (int r = 0; r < rows; r++) {
+            int line = 0;
+            for (int c = 0; c < columns; c++) {
+                double x = image[r * columns + c];
+                line += x == min || x == max ? 1 : 0;
+                integral[(r + 1) * (columns + 1) + c + 1] = integral[r * (columns + 1) + c + 1] + line;
+            }
+        }
+        int outRows = rows - 7;
+        int outColumns = columns - 7;
+        boolean[] out = new boolean[outRows * outColumns];
+        for (int r = 0; r < outRows; r++) {
+            for (int c = 0; c < outColumns; c++) {
+                int n = integral[(r + 8) * (columns + 1) + c + 8] - integral[r * (columns + 1) + c + 8]
+                        - integral[(r + 8) * (columns + 1) + c] + integral[r * (columns + 1) + c];
+                out[r * outColumns + c] = n >= CLIPPED_SAMPLES;
+            }
+        }
+        return out;
+    }
+
+    /** The best of a run of candidates: overall (index into the list, or -1) and per slice. */
+    private static final class Scores {
+        double bestScore = Double.NEGATIVE_INFINITY;
+        int best = -1;
+        Geometry bestGeometry;
+        final double[] sliceBest;
+        final int[] sliceWinner;
+
+        Scores(int slices) {
+            sliceBest = new double[slices];
+            sliceWinner = new int[slices];
+            Arrays.fill(sliceBest, Double.NEGATIVE_INFINITY);
+        }
+    }
+
+    /**
+     * Scores candidates {@code from..to-1} at every kept geometry of every slice, and for volumes also over the
+     * slices together at each slice's leading geometry.
+     */
+    private static Scores score(List<Prepared> candidates, int from, int to, List<List<Geometry>> geometries) {
+        int slices = geometries.size();
+        Scores out = new Scores(slices);
+        for (int c = from; c < to; c++) {
+            Prepared candidate = candidates.get(c);
+            double combined = 0;
+            double combinedSquares = 0;
+            for (int s = 0; s < slices; s++) {
+                List<Geometry> g = geometries.get(s);
+                for (int i = 0; i < g.size(); i++) {
+                    Geometry geometry = g.get(i);
+                    double correlation = correlation(candidate.chips(), geometry);
+                    if (i == 0) {
+                        combined += correlation;
+                        combinedSquares += geometry.squares();
+                    }
+                    double score = geometry.squares() > 0 ? correlation / Math.sqrt(geometry.squares()) : 0;
+                    if (score > out.sliceBest[s]) {
+                        out.sliceBest[s] = score;
+                        out.sliceWinner[s] = c;
+                    }
+                    if (score > out.bestScore) {
+                        out.bestScore = score;
+                        out.best = c;
+                        out.bestGeometry = geometry;
+                    }
+                }
+            }
+            if (slices > 1 && combinedSquares > 0) {
+                double score = combined / Math.sqrt(combinedSquares);
+                if (score > out.bestScore) {
+                    out.bestScore = score;
+                    out.best = c;
+                    out.bestGeometry = geometries.get(0).isEmpty() ? out.bestGeometry : geometries.get(0).get(0);
+                }
+            }
+        }
+        return out;
     }
 
     /** {@code T} of {@code chips} (a {@link RobustLayer#pattern}) at {@code g}: numerator only. */
@@ -470,43 +578,28 @@ final class RobustTracer {
         }
         boolean markPresent = bestSync > 0
                 && translations * Math.exp(-bestSync * bestSync / 2) <= TraceResult.FALSE_POSITIVE_LIMIT;
+        // Candidates are scored in chunks, one per core; chunks are merged in list order with the same strict
+        // comparisons as one loop, so the result does not depend on the thread count.
+        int chunk = 256;
+        List<Scores> parts = java.util.stream.IntStream.range(0, (candidates.size() + chunk - 1) / chunk).parallel()
+                .mapToObj(part -> score(candidates, part * chunk, Math.min(candidates.size(), (part + 1) * chunk),
+                        geometries)).toList();
         double bestScore = Double.NEGATIVE_INFINITY;
         Prepared best = null;
         Geometry bestGeometry = bestSyncGeometry;
         int[] sliceWinner = new int[slices];
         double[] sliceBest = new double[slices];
         Arrays.fill(sliceBest, Double.NEGATIVE_INFINITY);
-        for (int c = 0; c < candidates.size(); c++) {
-            Prepared candidate = candidates.get(c);
-            double combined = 0;
-            double combinedSquares = 0;
-            for (int s = 0; s < slices; s++) {
-                List<Geometry> g = geometries.get(s);
-                for (int i = 0; i < g.size(); i++) {
-                    Geometry geometry = g.get(i);
-                    double correlation = correlation(candidate.chips(), geometry);
-                    if (i == 0) {
-                        combined += correlation;
-                        combinedSquares += geometry.squares();
-                    }
-                    double score = geometry.squares() > 0 ? correlation / Math.sqrt(geometry.squares()) : 0;
-                    if (score > sliceBest[s]) {
-                        sliceBest[s] = score;
-                        sliceWinner[s] = c;
-                    }
-                    if (score > bestScore) {
-                        bestScore = score;
-                        best = candidate;
-                        bestGeometry = geometry;
-                    }
-                }
+        for (Scores part : parts) {
+            if (part.best >= 0 && part.bestScore > bestScore) {
+                bestScore = part.bestScore;
+                best = candidates.get(part.best);
+                bestGeometry = part.bestGeometry != null ? part.bestGeometry : bestGeometry;
             }
-            if (slices > 1 && combinedSquares > 0) {
-                double score = combined / Math.sqrt(combinedSquares);
-                if (score > bestScore) {
-                    bestScore = score;
-                    best = candidate;
-                    bestGeometry = geometries.get(0).isEmpty() ? bestGeometry : geometries.get(0).get(0);
+            for (int s = 0; s < slices; s++) {
+                if (part.sliceBest[s] > sliceBest[s]) {
+                    sliceBest[s] = part.sliceBest[s];
+                    sliceWinner[s] = part.sliceWinner[s];
                 }
             }
         }

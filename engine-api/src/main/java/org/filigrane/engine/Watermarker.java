@@ -399,26 +399,41 @@ public final class Watermarker implements AutoCloseable {
      * Duplicate candidates are scored once. Never changes {@code image}.
      */
     public TraceResult trace(Volume image, java.util.Collection<RobustCandidate> candidates) {
+        return trace(image, candidates, true);
+    }
+
+    /** As {@link #trace(Volume, java.util.Collection)}; without {@code rescaleSearch} only the scale-1 pass runs. */
+    TraceResult trace(Volume image, java.util.Collection<RobustCandidate> candidates, boolean rescaleSearch) {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(candidates, "candidates");
         IssuerKey signer = issuer("trace");
-        java.util.Map<String, RobustLayer.RecipientKey> keys = new java.util.HashMap<>();
         java.util.LinkedHashSet<RobustCandidate> unique = new java.util.LinkedHashSet<>();
         for (RobustCandidate c : candidates) {
             unique.add(Objects.requireNonNull(c, "candidate"));
         }
-        List<RobustTracer.Prepared> prepared = new ArrayList<>(unique.size());
-        for (RobustCandidate c : unique) {
-            byte[] known = chips.get(c);
-            if (known == null) {
-                RobustLayer.RecipientKey k = keys.computeIfAbsent(c.recipient(),
-                        r -> new RobustLayer.RecipientKey(signer.derive(ROBUST_PURPOSE, r)));
-                known = RobustTracer.markChips(robust.pattern(k, c.robustId()));
-                chips.put(c, known);
+        List<RobustCandidate> list = new ArrayList<>(unique);
+        byte[][] known = new byte[list.size()][];
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < known.length; i++) {
+            known[i] = chips.get(list.get(i));
+            if (known[i] == null) {
+                missing.add(i);
             }
-            prepared.add(new RobustTracer.Prepared(c, known));
         }
-        return tracer.trace(image, prepared);
+        // Deriving a recipient's key (HKDF) and pattern (HMAC streams) is the cost of a new candidate: on every core.
+        java.util.Map<String, RobustLayer.RecipientKey> keys = new java.util.concurrent.ConcurrentHashMap<>();
+        missing.parallelStream().forEach(i -> {
+            RobustCandidate c = list.get(i);
+            RobustLayer.RecipientKey k = keys.computeIfAbsent(c.recipient(),
+                    r -> new RobustLayer.RecipientKey(signer.derive(ROBUST_PURPOSE, r)));
+            known[i] = RobustTracer.markChips(robust.pattern(k, c.robustId()));
+            chips.put(c, known[i]);
+        });
+        List<RobustTracer.Prepared> prepared = new ArrayList<>(known.length);
+        for (int i = 0; i < known.length; i++) {
+            prepared.add(new RobustTracer.Prepared(list.get(i), known[i]));
+        }
+        return tracer.trace(image, prepared, rescaleSearch);
     }
 
     /**

@@ -32,7 +32,7 @@ class RobustCostToTamperTest {
                 volumes.add(new Object[] {"real CT 13-bit", s.original(), s.window()});
             }
         }
-        int trials = Integer.getInteger("filigrane.localizationTrials", 150);
+        int trials = Integer.getInteger("filigrane.localizationTrials", 100);
         try (Watermarker wm = Watermarker.create(key, "reference")) {
             for (Object[] o : volumes) {
                 String name = (String) o[0];
