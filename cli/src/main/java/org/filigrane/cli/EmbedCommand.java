@@ -63,6 +63,11 @@ final class EmbedCommand extends CommandBase {
         }
         if (robustId != null) {
             spec = spec.withRobustId(robustId);
+            // Layer D stays invisible in the window the series asks viewers for (else a percentile window).
+            org.filigrane.engine.DisplayWindow window = org.filigrane.dicom.DisplayWindows.of(s.objects().get(0));
+            if (window != null) {
+                spec = spec.withDisplayWindow(window.center(), window.width());
+            }
         }
         Watermarker wm = open(key, BackendChoice.forOneShot(engine.backend, s.volume().pixelCount()));
         // Opened before anything is written: an unusable ledger stops the embed, not the record after it.

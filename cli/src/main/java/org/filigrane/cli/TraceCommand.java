@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.filigrane.dicom.DicomInputException;
 import org.filigrane.engine.IssuerKey;
+import org.filigrane.engine.TraceResult;
 import org.filigrane.ledger.Ledger;
 import org.filigrane.ledger.LedgerEntry;
 import picocli.CommandLine.Command;
@@ -35,7 +36,11 @@ final class TraceCommand extends CommandBase {
             where = ledger.describe();
         }
         Tracer tracer = new Tracer(open(key, engine.backend),
-                org.filigrane.engine.TrustedIssuers.of(key.publicKey()), candidates);
+                org.filigrane.engine.TrustedIssuers.of(key.publicKey()), key.keyId(), candidates);
+        if (!json && !tracer.rejected().isEmpty()) {
+            err().println("filigrane: warning: " + tracer.rejected().size() + " ledger record(s) do not check out "
+                    + "and are not scored: " + String.join("; ", tracer.rejected()));
+        }
         List<Object> results = new ArrayList<>();
         int named = 0;
         int unreadable = 0;
@@ -62,7 +67,7 @@ final class TraceCommand extends CommandBase {
                     named += r.found() ? 1 : 0;
                     results.add(resultJson(item.name(), r));
                     if (!json) {
-                        out().println(line(item.name(), r));
+                        out().println(line(item.name(), r, tracer));
                     }
                 }
                 p.consumer().accept(i + 1);
@@ -76,6 +81,8 @@ final class TraceCommand extends CommandBase {
             m.put("exitCode", code);
             m.put("ledger", where);
             m.put("candidates", tracer.candidates());
+            m.put("otherIssuerRecords", tracer.otherIssuers());
+            m.put("rejectedRecords", tracer.rejected());
             m.put("named", named);
             m.put("results", results);
             out().println(Json.write(m));
@@ -84,48 +91,55 @@ final class TraceCommand extends CommandBase {
     }
 
     private static Map<String, Object> resultJson(String name, Tracer.Result r) {
+        TraceResult t = r.trace();
         Map<String, Object> m = Json.object();
         m.put("file", name);
         m.put("found", r.found());
-        m.put("recipient", r.found() ? r.matches().get(0).record().recipient() : null);
-        m.put("robustId", r.robustId() == null ? null : Long.toUnsignedString(r.robustId()));
-        m.put("score", r.score());
-        m.put("falsePositiveProbability", r.falsePositiveProbability());
-        m.put("orientation", r.orientation());
-        m.put("slicesDecoded", r.slicesDecoded());
+        m.put("recipient", r.found() ? t.recipient() : null);
+        m.put("robustId", r.found() ? Long.toUnsignedString(t.robustId()) : null);
+        m.put("score", t.score());
+        m.put("falsePositiveProbability", t.falsePositiveProbability());
+        m.put("falsePositiveLimit", TraceResult.FALSE_POSITIVE_LIMIT);
+        m.put("markPresent", t.markPresent());
+        m.put("orientation", t.orientation());
+        m.put("scale", t.scale());
+        m.put("slicesMatched", t.slicesMatched());
         m.put("slicesTried", r.slicesTried());
+        m.put("candidatesScored", t.candidatesScored());
         List<Object> records = new ArrayList<>();
         for (LedgerEntry e : r.matches()) {
             records.add(LedgerCommand.summary(e));
         }
         m.put("records", records);
-        m.put("rejectedRecords", r.rejected());
         return m;
     }
 
-    private static String line(String name, Tracer.Result r) {
+    private static String line(String name, Tracer.Result r, Tracer tracer) {
+        TraceResult t = r.trace();
         if (r.found()) {
             StringBuilder sb = new StringBuilder();
             LedgerEntry first = r.matches().get(0);
-            sb.append(String.format(Locale.ROOT, "%s: recipient '%s' (robust ID %s, score %.2f: %d of %d slices, %s); "
-                    + "ledger entry %d, issued %s, series %s -> %s", name, first.record().recipient(),
-                    Long.toUnsignedString(r.robustId()), r.score(), r.slicesDecoded(), r.slicesTried(),
-                    r.orientation(), first.seq(), first.record().time(), first.record().originalSeriesUid(),
+            sb.append(String.format(Locale.ROOT, "%s: recipient '%s' (robust ID %s, score %.1f, false-positive "
+                    + "probability %.1e, %d of %d slice(s), %s, scale %.2f); ledger entry %d, issued %s, "
+                    + "series %s -> %s",
+                    name, t.recipient(), Long.toUnsignedString(t.robustId()), t.score(),
+                    t.falsePositiveProbability(), t.slicesMatched(), r.slicesTried(), t.orientation(), t.scale(),
+                    first.seq(), first.record().time(), first.record().originalSeriesUid(),
                     first.record().newSeriesUid()));
             for (LedgerEntry e : r.matches().subList(1, r.matches().size())) {
-                sb.append(String.format(Locale.ROOT, "%n  also issued with this ID: entry %d, recipient '%s', series %s",
-                        e.seq(), e.record().recipient(), e.record().newSeriesUid()));
+                sb.append(String.format(Locale.ROOT, "%n  also issued as this: entry %d, series %s", e.seq(),
+                        e.record().newSeriesUid()));
             }
             return sb.toString();
         }
-        if (r.detected() && !r.rejected().isEmpty()) {
-            return name + ": robust ID " + Long.toUnsignedString(r.robustId()) + " decoded, but its ledger record "
-                    + "does not check out: " + String.join("; ", r.rejected());
+        String skipped = tracer.rejected().isEmpty() ? "" : "; " + tracer.rejected().size() + " ledger record(s) do "
+                + "not check out and were not scored: " + String.join("; ", tracer.rejected());
+        if (t.markPresent()) {
+            return name + ": this issuer's layer D is present, but no record of it among the ledger's "
+                    + tracer.candidates() + " candidate(s) scores above the threshold (another ledger?)" + skipped;
         }
-        if (r.detected()) {
-            return name + ": robust ID " + Long.toUnsignedString(r.robustId()) + " decoded, but the ledger has no "
-                    + "record of it (another issuer or another ledger?)";
-        }
-        return name + ": no recipient found (" + r.slicesTried() + " slice(s) examined)";
+        return String.format(Locale.ROOT, "%s: no recipient found (%d slice(s), %d candidate(s); best false-positive "
+                + "probability %.1e, needs <= %.0e)%s", name, r.slicesTried(), tracer.candidates(),
+                t.falsePositiveProbability(), TraceResult.FALSE_POSITIVE_LIMIT, skipped);
     }
 }

@@ -2,76 +2,93 @@ package org.filigrane.cli;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.filigrane.engine.RobustCandidate;
+import org.filigrane.engine.TraceResult;
 import org.filigrane.engine.TrustedIssuers;
-import org.filigrane.ledger.Ledger;
-import org.filigrane.engine.RobustDetection;
 import org.filigrane.engine.Volume;
 import org.filigrane.engine.Watermarker;
+import org.filigrane.ledger.Ledger;
 import org.filigrane.ledger.LedgerEntry;
 
 /**
- * Names the recipient of a found image from the ledger's candidates. Today: layer D's blind detection reads one ID,
- * looked up among the candidates' robust IDs. This is the one place to switch to per-candidate scoring (with a
- * false-positive probability) when the engine offers it.
+ * Names the recipient of a found image: the engine scores every ledger record this issuer made with layer D (its
+ * recipient and robust ID give the pattern) and reports the best with a false-positive bound. Only records whose
+ * hash and signature check out become candidates, so a row slipped into or edited in the database never names
+ * anyone; the records skipped that way are reported.
  */
 final class Tracer {
     /**
      * What tracing one image found.
      *
-     * @param detected                  whether layer D decoded an ID at all
-     * @param robustId                  that ID (null when none)
-     * @param matches                   ledger entries issued with that ID (empty: unknown ID, or none decoded)
-     * @param score                     share of the examined slices that decoded the ID (0..1)
-     * @param falsePositiveProbability  null until the engine's scoring gives one
-     * @param orientation               how the image is turned relative to the issued copy
-     * @param rejected                  entries with that ID whose hash or signature does not check out (named
-     *                                  nobody: someone may have slipped them into the database)
+     * @param trace       the engine's answer (best candidate, score, false-positive bound, orientation, scale)
+     * @param matches     ledger entries issued as the found candidate (empty when none was found)
+     * @param slicesTried slices of the image examined
      */
-    record Result(boolean detected, Long robustId, List<LedgerEntry> matches, double score,
-            Double falsePositiveProbability, String orientation, int slicesDecoded, int slicesTried,
-            List<String> rejected) {
+    record Result(TraceResult trace, List<LedgerEntry> matches, int slicesTried) {
         boolean found() {
-            return !matches.isEmpty();
+            return trace.found() && !matches.isEmpty();
         }
     }
 
     private final Watermarker watermarker;
-    private final TrustedIssuers trusted;
-    private final Map<Long, List<LedgerEntry>> byRobustId = new HashMap<>();
+    private final Map<RobustCandidate, List<LedgerEntry>> byCandidate = new LinkedHashMap<>();
+    private final List<String> rejected = new ArrayList<>();
+    private int otherIssuers;
 
-    Tracer(Watermarker watermarker, TrustedIssuers trusted, Collection<LedgerEntry> candidates) {
+    /**
+     * @param issuerKeyId the tracing issuer's key id: records of other issuers are not candidates (their patterns
+     *                    come from keys this run does not hold)
+     */
+    Tracer(Watermarker watermarker, TrustedIssuers trusted, String issuerKeyId, Collection<LedgerEntry> entries) {
         this.watermarker = watermarker;
-        this.trusted = trusted;
-        for (LedgerEntry e : candidates) {
-            byRobustId.computeIfAbsent(e.record().robustId(), k -> new ArrayList<>()).add(e);
+        for (LedgerEntry e : entries) {
+            if (e.record().robustId() == null) {
+                continue;
+            }
+            if (!issuerKeyId.equals(e.record().issuerKeyId())) {
+                otherIssuers++;
+                continue;
+            }
+            Optional<String> problem = Ledger.checkEntry(e, trusted);
+            if (problem.isPresent()) {
+                rejected.add(problem.get());
+                continue;
+            }
+            RobustCandidate c;
+            try {
+                c = new RobustCandidate(e.record().recipient(), e.record().robustId());
+            } catch (IllegalArgumentException x) {
+                rejected.add("entry " + e.seq() + " names no usable recipient: " + x.getMessage());
+                continue;
+            }
+            byCandidate.computeIfAbsent(c, k -> new ArrayList<>()).add(e);
         }
     }
 
+    /** Ledger entries that became candidates. */
     int candidates() {
-        return byRobustId.values().stream().mapToInt(List::size).sum();
+        return byCandidate.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** Why records with a robust ID were not scored (edited, unsigned, malformed). */
+    List<String> rejected() {
+        return rejected;
+    }
+
+    /** Records of other issuers, not scored. */
+    int otherIssuers() {
+        return otherIssuers;
     }
 
     Result trace(Volume image) {
-        RobustDetection d = watermarker.detectRobust(image);
-        if (!d.found()) {
-            return new Result(false, null, List.of(), 0, null, d.orientation(), 0, d.slicesTried(), List.of());
-        }
-        double score = d.slicesTried() == 0 ? 0 : (double) d.slicesDecoded() / d.slicesTried();
-        List<LedgerEntry> matches = new ArrayList<>();
-        List<String> rejected = new ArrayList<>();
-        for (LedgerEntry e : byRobustId.getOrDefault(d.id(), List.of())) {
-            Optional<String> problem = Ledger.checkEntry(e, trusted);
-            if (problem.isEmpty()) {
-                matches.add(e);
-            } else {
-                rejected.add(problem.get());
-            }
-        }
-        return new Result(true, d.id(), matches, score, null, d.orientation(), d.slicesDecoded(), d.slicesTried(),
-                rejected);
+        TraceResult t = watermarker.trace(image, byCandidate.keySet());
+        List<LedgerEntry> matches = t.found()
+                ? byCandidate.getOrDefault(new RobustCandidate(t.recipient(), t.robustId()), List.of())
+                : List.of();
+        return new Result(t, matches, image.slices());
     }
 }

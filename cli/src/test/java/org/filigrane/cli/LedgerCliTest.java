@@ -180,6 +180,10 @@ class LedgerCliTest {
             assertTrue(results[i].contains("\"recipient\": \"hospital-a\""), results[i]);
             assertTrue(results[i].contains("\"robustId\": \"4242\""), results[i]);
             assertTrue(results[i].contains("\"seq\": 1"), results[i]);
+            assertTrue(results[i].contains("\"orientation\": \"identity\""), results[i]);
+            double fp = Double.parseDouble(results[i].replaceAll("(?s).*\"falsePositiveProbability\": ([^,]+),.*",
+                    "$1"));
+            assertTrue(fp <= 1e-9, "false-positive bound " + fp);
         }
         assertTrue(results[4].contains("\"found\": false") && results[4].contains("\"recipient\": null"),
                 results[4]);
@@ -217,7 +221,8 @@ class LedgerCliTest {
         Run framed = run("trace", "--backend", "reference", "--ledger", ledger, png);
         assertEquals(ExitCode.NOT_WATERMARKED, framed.code(), framed.all());
         assertFalse(framed.out().contains("recipient 'framed'"), framed.out());
-        assertTrue(framed.out().contains("does not check out") && framed.out().contains("edited"), framed.out());
+        assertTrue(framed.out().contains("do not check out") && framed.out().contains("edited"), framed.out());
+        assertTrue(framed.out().contains("1 candidate(s)"), "the edited record is not scored: " + framed.out());
 
         Path notAnImage = tmp.resolve("notes.txt");
         Files.writeString(notAnImage, "hello");

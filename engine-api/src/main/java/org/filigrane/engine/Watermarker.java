@@ -3,6 +3,7 @@ package org.filigrane.engine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.filigrane.engine.spi.Backend;
 
@@ -18,6 +19,8 @@ import org.filigrane.engine.spi.Backend;
  * }</pre>
  */
 public final class Watermarker implements AutoCloseable {
+    /** Layer D: the issuer-wide layout and sync pattern, and each recipient's own pattern. */
+    private static final String ROBUST_LAYOUT_PURPOSE = "D-layout";
     private static final String ROBUST_PURPOSE = "D-pattern";
     private static final int FLAG_ROBUST = 4;
     /**
@@ -34,6 +37,19 @@ public final class Watermarker implements AutoCloseable {
     private final ReversibleLayer reversible;
     private final TamperLayer tamper;
     private final RobustLayer robust;
+    private final RobustTracer tracer;
+    /**
+     * Recipient-slot chips of recently traced candidates (LRU, at most {@link #CHIP_CACHE} entries, 512 bytes each):
+     * tracing many images against one ledger derives each candidate's pattern once. Memory only, never written.
+     */
+    private final Map<RobustCandidate, byte[]> chips = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<RobustCandidate, byte[]> eldest) {
+                    return size() > CHIP_CACHE;
+                }
+            });
+    private static final int CHIP_CACHE = 50_000;
 
     private Watermarker(Backend backend, boolean ownsBackend, IssuerKey issuer, TrustedIssuers trusted) {
         this.backend = backend;
@@ -42,8 +58,9 @@ public final class Watermarker implements AutoCloseable {
         this.trusted = trusted;
         this.reversible = new ReversibleLayer(backend);
         this.tamper = new TamperLayer(backend);
-        // Layer D's pattern depends on the issuer's secret only, so one extraction reveals the ID without a search.
-        this.robust = issuer != null ? new RobustLayer(backend, issuer.derive(ROBUST_PURPOSE, "")) : null;
+        // Layer D: one layout for all recipients (the detector finds the geometry once), signs per recipient.
+        this.robust = issuer != null ? new RobustLayer(backend, issuer.derive(ROBUST_LAYOUT_PURPOSE, "")) : null;
+        this.tracer = robust != null ? new RobustTracer(robust) : null;
     }
 
     /** An issuer's watermarker (embeds, and verifies what this issuer signed), backend {@code auto}. */
@@ -117,7 +134,7 @@ public final class Watermarker implements AutoCloseable {
             // R rides on D's output, so measure that.
             issuer("layer D");
             input = volume.copy();
-            robust.embed(input, spec.robustId());
+            embedRobust(input, spec);
         }
         TamperLayer.Params tp = spec.has(Layer.TAMPER) ? tamper.choose(input, spec.profile(), null) : null;
         int tHeadroom = tp != null ? tp.threshold() : 0;
@@ -153,7 +170,7 @@ public final class Watermarker implements AutoCloseable {
             volume.checkRange();
         }
         if (spec.has(Layer.ROBUST)) {
-            robust.embed(w, spec.robustId());
+            embedRobust(w, spec);
             range = null;
         }
         if (!spec.has(Layer.REVERSIBLE)) {
@@ -205,7 +222,7 @@ public final class Watermarker implements AutoCloseable {
     private Volume fresh(Volume volume, WatermarkSpec spec) {
         Volume w = volume.copy();
         if (spec.has(Layer.ROBUST)) {
-            robust.embed(w, spec.robustId());
+            embedRobust(w, spec);
         }
         return w;
     }
@@ -368,11 +385,117 @@ public final class Watermarker implements AutoCloseable {
 
     // ---- layer D ----
 
-    /** Blind detection of layer D's recipient ID, also on 8-bit, flipped, rotated or JPEG-compressed exports. */
+    private void embedRobust(Volume w, WatermarkSpec spec) {
+        RobustLayer.RecipientKey recipientKey = new RobustLayer.RecipientKey(issuer("layer D").derive(
+                ROBUST_PURPOSE, spec.recipient()));
+        robust.embed(w, robust.pattern(recipientKey, spec.robustId()), spec.displayWindow());
+    }
+
+    /**
+     * Finds which of {@code candidates} (the ledger's issued layer-D watermarks) an image or volume carries, also in
+     * an 8-bit export that was windowed, flipped, turned, cropped, rescaled (0.5x to 2x), blurred, noised or saved as
+     * JPEG. Reports the best candidate with a bound on the probability that a candidate list of this size reaches its
+     * score by chance; {@code found} only when that bound is at most {@link TraceResult#FALSE_POSITIVE_LIMIT}.
+     * Duplicate candidates are scored once. Never changes {@code image}.
+     */
+    public TraceResult trace(Volume image, java.util.Collection<RobustCandidate> candidates) {
+        return trace(image, candidates, true);
+    }
+
+    /** As {@link #trace(Volume, java.util.Collection)}; without {@code rescaleSearch} only the scale-1 pass runs. */
+    TraceResult trace(Volume image, java.util.Collection<RobustCandidate> candidates, boolean rescaleSearch) {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(candidates, "candidates");
+        IssuerKey signer = issuer("trace");
+        java.util.LinkedHashSet<RobustCandidate> unique = new java.util.LinkedHashSet<>();
+        for (RobustCandidate c : candidates) {
+            unique.add(Objects.requireNonNull(c, "candidate"));
+        }
+        List<RobustCandidate> list = new ArrayList<>(unique);
+        byte[][] known = new byte[list.size()][];
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < known.length; i++) {
+            known[i] = chips.get(list.get(i));
+            if (known[i] == null) {
+                missing.add(i);
+            }
+        }
+        // Deriving a recipient's key (HKDF) and pattern (HMAC streams) is the cost of a new candidate: on every core.
+        java.util.Map<String, RobustLayer.RecipientKey> keys = new java.util.concurrent.ConcurrentHashMap<>();
+        missing.parallelStream().forEach(i -> {
+            RobustCandidate c = list.get(i);
+            RobustLayer.RecipientKey k = keys.computeIfAbsent(c.recipient(),
+                    r -> new RobustLayer.RecipientKey(signer.derive(ROBUST_PURPOSE, r)));
+            known[i] = RobustTracer.markChips(robust.pattern(k, c.robustId()));
+            chips.put(c, known[i]);
+        });
+        List<RobustTracer.Prepared> prepared = new ArrayList<>(known.length);
+        for (int i = 0; i < known.length; i++) {
+            prepared.add(new RobustTracer.Prepared(list.get(i), known[i]));
+        }
+        return tracer.trace(image, prepared, rescaleSearch);
+    }
+
+    /**
+     * Reads layer D's robust ID blind for the recipient named by layer R's payload (format 2 keys D's pattern per
+     * recipient, so a volume without a readable layer R gives "not found": use {@link #trace} with the ledger's
+     * candidates for exports). Also on flipped or turned copies.
+     */
     public RobustDetection detectRobust(Volume volume) {
         Objects.requireNonNull(volume, "volume");
         issuer("layer D detection");
-        return robust.detect(volume);
+        Found found = find(volume);
+        if (found == null || found.header == null) {
+            return RobustDetection.notFound(volume.slices());
+        }
+        String recipient;
+        try {
+            recipient = Payload.parse(reversible.decode(found.layerR, found.header).payload()).recipient();
+        } catch (MalformedWatermarkException e) {
+            return RobustDetection.notFound(volume.slices());
+        }
+        return detectRobust(volume, recipient);
+    }
+
+    /** Reads layer D's robust ID blind for {@code recipient}, slice by slice, at scale 1 (see {@link #trace}). */
+    public RobustDetection detectRobust(Volume volume, String recipient) {
+        Objects.requireNonNull(volume, "volume");
+        Objects.requireNonNull(recipient, "recipient");
+        RobustLayer.RecipientKey k = new RobustLayer.RecipientKey(issuer("layer D detection").derive(ROBUST_PURPOSE,
+                recipient));
+        java.util.Map<Long, int[]> tallies = new java.util.LinkedHashMap<>();
+        for (int s = 0; s < volume.slices(); s++) {
+            for (RobustTracer.Geometry g : tracer.search(volume, s, false, RobustTracer.KEEP)) {
+                Long id = tracer.decode(k, g);
+                if (id == null || g.squares() <= 0) {
+                    continue;
+                }
+                double score = RobustTracer.correlation(RobustTracer.markChips(robust.pattern(k, id)), g)
+                        / Math.sqrt(g.squares());
+                if (RobustTracer.KEEP * Math.exp(-score * score / 2) <= TraceResult.FALSE_POSITIVE_LIMIT) {
+                    int[] t = tallies.computeIfAbsent(id, x -> new int[1 + Dihedral.values().length]);
+                    t[0]++;
+                    t[1 + g.orientation().ordinal()]++;
+                    break;
+                }
+            }
+        }
+        Map.Entry<Long, int[]> best = null;
+        for (Map.Entry<Long, int[]> e : tallies.entrySet()) {
+            if (best == null || e.getValue()[0] > best.getValue()[0]) {
+                best = e;
+            }
+        }
+        if (best == null) {
+            return RobustDetection.notFound(volume.slices());
+        }
+        Dihedral orientation = Dihedral.IDENTITY;
+        for (Dihedral d : Dihedral.values()) {
+            if (best.getValue()[1 + d.ordinal()] > best.getValue()[1 + orientation.ordinal()]) {
+                orientation = d;
+            }
+        }
+        return new RobustDetection(true, best.getKey(), volume.slices(), best.getValue()[0], orientation.label());
     }
 
     /** True when a trusted issuer's key has the payload's key id and its signature verifies. */

@@ -303,6 +303,29 @@ public abstract class BackendConformanceTest {
         assertSame(v, here.restore(theirs.volume()), "restored on the backend");
     }
 
+    /**
+     * Layer D's embedding (per-block margins from the data, the budget cap, informed chips) on this backend's DCT
+     * kernels gives the reference's bytes, with and without a display window, for every pixel format.
+     */
+    @ParameterizedTest(name = "case {0}")
+    @MethodSource("pipelineSeeds")
+    void robustLayerEmbedsTheSameBytes(long i) throws Exception {
+        System.out.println("layer D case " + i + " seed " + (BASE_SEED + i));
+        PixelFormat f = RandomVolumes.FORMATS.get((int) (i % RandomVolumes.FORMATS.size()));
+        Volume v = i % 2 == 0 ? Phantom.generate(BASE_SEED + i, 2, 72 + (int) i, 83, f)
+                : RandomVolumes.of(BASE_SEED + i, f, 2, 70 + (int) i, 91, RandomVolumes.Content.values()[
+                        (int) (i % RandomVolumes.Content.values().length)]);
+        WatermarkSpec spec = new WatermarkSpec("recipient-" + i, "", java.util.EnumSet.of(
+                org.filigrane.engine.Layer.ROBUST), TamperProfile.DEFAULT, BASE_SEED * i, null);
+        if (i % 3 == 1) {
+            int[] range = v.valueRange();
+            spec = spec.withDisplayWindow((range[0] + range[1]) / 2, Math.max(1, (range[1] - range[0]) / 4));
+        }
+        Watermarker here = Watermarker.create(KEY, backend());
+        Watermarker oracle = Watermarker.create(KEY, reference);
+        assertSame(oracle.embed(v, spec).volume(), here.embed(v, spec).volume(), "layer D embedded volume");
+    }
+
     @Test
     void tamperedVolumeGivesTheSameCellsOnBothBackends() throws Exception {
         Volume v = Phantom.generate(BASE_SEED, 4, 96, 80, PixelFormat.unsigned(16, 12));

@@ -1,0 +1,35 @@
+package org.filigrane.engine;
+
+/**
+ * What {@link Watermarker#trace} found: the best-scoring candidate and how likely a score that high is by chance.
+ *
+ * @param found                    whether the best candidate's false-positive probability is at most
+ *                                 {@link #FALSE_POSITIVE_LIMIT} (the decision threshold, docs/FORMAT-D.md); when
+ *                                 false, {@code recipient} is null and the other fields describe the best attempt
+ * @param recipient                the recipient of the matching candidate, or null
+ * @param robustId                 its robust ID (0 when not found)
+ * @param score                    normalised correlation of the best candidate, in standard deviations of the
+ *                                 no-watermark model (Hoeffding bound: a chance score s has probability at most
+ *                                 exp(-s^2 / 2))
+ * @param falsePositiveProbability bound on the probability that any candidate of the list reaches this score in an
+ *                                 image that does not carry it: number of (candidate, geometry) pairs scored times
+ *                                 exp(-score^2 / 2), at most 1
+ * @param markPresent              whether the issuer-wide synchronisation pattern of layer D was found, whoever the
+ *                                 recipient (lets a caller tell "marked, but by no listed candidate" from "unmarked")
+ * @param orientation              how the examined copy was turned relative to the marked original ({@code identity},
+ *                                 {@code flipH}, {@code flipV}, {@code rot180}, {@code rot90}, {@code rot270},
+ *                                 {@code transpose}, {@code antiTranspose}), or {@code none}
+ * @param scale                    size of the examined copy relative to the original (1 for no rescale)
+ * @param offsetRow                row of the examined (upright, rescaled back) copy where a marked 128-pixel tile
+ *                                 starts, 0..127: a crop's offset modulo the tile
+ * @param offsetColumn             the same for columns
+ * @param slicesMatched            slices whose own best candidate was this one
+ * @param candidatesScored         candidates scored (after de-duplication)
+ */
+public record TraceResult(boolean found, String recipient, long robustId, double score,
+        double falsePositiveProbability, boolean markPresent, String orientation, double scale, int offsetRow,
+        int offsetColumn, int slicesMatched, int candidatesScored) {
+
+    /** Largest false-positive probability accepted for the whole candidate list: 1e-9 per image. */
+    public static final double FALSE_POSITIVE_LIMIT = 1e-9;
+}
