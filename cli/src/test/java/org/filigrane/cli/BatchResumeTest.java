@@ -134,6 +134,35 @@ class BatchResumeTest {
         assertEquals(ExitCode.BATCH_FAILED, again.code(), again.all());
     }
 
+    @Test
+    void batchRestoreGivesBackEveryOriginalSeriesBitForBit() throws Exception {
+        CliTest.Run e = run(embedArgs());
+        assertEquals(0, e.code(), e.all());
+        Path restored = tmp.resolve("restored");
+        CliTest.Run r = run(List.of("batch", "restore", out.toString(), "-o", restored.toString(), "--state",
+                tmp.resolve("restore-state").toString(), "--key-file", key.toString(), "--backend", "reference", "-q"));
+        assertEquals(0, r.code(), r.all());
+        for (int s = 0; s < SERIES; s++) {
+            Path rel = Path.of("study" + (s % 2), "series" + s);
+            org.filigrane.dicom.DicomSeries original = org.filigrane.dicom.DicomReader.read(
+                    List.of(archive.resolve(rel)), org.filigrane.dicom.DicomReader.Options.defaults());
+            org.filigrane.dicom.DicomSeries marked = org.filigrane.dicom.DicomReader.read(
+                    List.of(out.resolve(rel)), org.filigrane.dicom.DicomReader.Options.defaults());
+            org.filigrane.dicom.DicomSeries back = org.filigrane.dicom.DicomReader.read(
+                    List.of(restored.resolve(rel)), org.filigrane.dicom.DicomReader.Options.defaults());
+            assertEquals(original.volume().slices(), back.volume().slices(), rel.toString());
+            // Without layer D, restore gives the original pixels and the original UIDs back.
+            assertEquals(original.seriesUid(), back.seriesUid(), rel.toString());
+            boolean markedDiffers = false;
+            for (int z = 0; z < original.volume().slices(); z++) {
+                assertTrue(java.util.Arrays.equals(original.volume().slice(z), back.volume().slice(z)),
+                        rel + " slice " + z + " not restored bit for bit");
+                markedDiffers |= !java.util.Arrays.equals(original.volume().slice(z), marked.volume().slice(z));
+            }
+            assertTrue(markedDiffers, rel + ": the watermarked series should differ from the original");
+        }
+    }
+
     /** Before resuming: a series' outputs are all there or none (except a series halted mid-rename). */
     void assertNoPartialSeries(boolean oneMayBeMidRename) throws IOException {
         int partial = 0;
