@@ -50,6 +50,11 @@ public final class ReferenceDct {
     private ReferenceDct() {
     }
 
+    /** {@code C[u][x]}, the integer basis (2^14 scale) the contract fixes; the tracer's floating-point DCT uses it too. */
+    public static int basis(int u, int x) {
+        return C[u][x];
+    }
+
     /**
      * Number of whole 8x8 blocks of a {@code rows x columns} slice on the grid that starts at
      * ({@code originRow}, {@code originColumn}); the coefficient arrays hold 64 ints per block.
