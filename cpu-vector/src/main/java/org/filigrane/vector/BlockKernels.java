@@ -30,6 +30,16 @@ final class BlockKernels {
         return (c - q + 1) >> 1;
     }
 
+    /** Whether blocks b0 .. b1 have all stopped. */
+    private static boolean allStopped(boolean[] stopped, int b0, int b1) {
+        for (int b = b0; b <= b1; b++) {
+            if (!stopped[b]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Embeds one pass of every block of block row {@code br} (centre {@link Backend#BLOCK_PEAK}, threshold t:
      * errors d = e - peak in [-t, t) carry, the others move t away): block b takes up to
@@ -71,7 +81,15 @@ final class BlockKernels {
             boolean[] right = ed.right()[q];
             int ow = oneWideLane(ed, q);
             int rowOff = r * cols;
+            int[] laneBlock = ed.region()[q];
             for (int j = 0; j < n; j += L) {
+                int end = Math.min(j + L, n);
+                int b0 = laneBlock[j];
+                int b1 = laneBlock[end - 1];
+                if (running < blocksAcross && allStopped(stopped, b0, b1)) {
+                    // A stopped block's pixels stay as they are: skipping its lanes writes what they hold.
+                    continue;
+                }
                 IntVector x = IntVector.fromArray(I, xa, j + 1);
                 // Prediction error (inlined by hand: a helper taking or returning vectors would box them when
                 // C2 declines to inline it).
@@ -106,15 +124,29 @@ final class BlockKernels {
                 long baseBits = base.toLong();
                 long active = baseBits;
                 long laneBits = 0;
-                int end = Math.min(j + L, n);
-                // Common case: nothing to carry here and no block stopped yet, so every lane shifts.
-                int b = emb == 0 && running == blocksAcross ? blocksAcross : (2 * j + q) / bs;
-                for (; b < blocksAcross; b++) {
-                    int lo = firstLane(b * bs, q);
-                    if (lo >= end) {
-                        break;
+                if (b0 == b1) {
+                    // The usual case: the vector lies inside one running block (a block has bs/2 lanes a parity).
+                    int found = Long.bitCount(emb);
+                    if (found > 0) {
+                        long e = emb;
+                        int kb = k[b0];
+                        if (kb + found > limit) {
+                            long before = Long.expand(1L << (limit - kb), e) - 1;
+                            active &= before;
+                            e &= before;
+                            found = limit - kb;
+                            stopped[b0] = true;
+                            running--;
+                        }
+                        if (found > 0) {
+                            laneBits = Long.expand(words[first + b0] >>> (bitStart + kb), e);
+                            k[b0] = kb + found;
+                        }
                     }
-                    long seg = laneRange(Math.max(lo - j, 0), Math.min(firstLane((b + 1) * bs, q) - j, L));
+                }
+                for (int b = b0; b1 > b0 && b <= b1; b++) {
+                    long seg = laneRange(Math.max(firstLane(b * bs, q) - j, 0),
+                            Math.min(firstLane((b + 1) * bs, q) - j, L));
                     if (stopped[b]) {
                         active &= ~seg;
                         continue;
@@ -192,7 +224,15 @@ final class BlockKernels {
             boolean[] right = ed.right()[q];
             int ow = oneWideLane(ed, q);
             int rowOff = r * cols;
+            int[] laneBlock = ed.region()[q];
             for (int j = 0; j < n; j += L) {
+                int end = Math.min(j + L, n);
+                int b0 = laneBlock[j];
+                int b1 = laneBlock[end - 1];
+                if (running < blocksAcross && allStopped(stopped, b0, b1)) {
+                    // A stopped block's pixels stay as they are: skipping its lanes writes what they hold.
+                    continue;
+                }
                 IntVector x = IntVector.fromArray(I, xa, j + 1);
                 // Prediction error (inlined by hand: a helper taking or returning vectors would box them when
                 // C2 declines to inline it).
@@ -228,15 +268,29 @@ final class BlockKernels {
                 long ones = d.and(1).eq(1).toLong() ^ neg.toLong();
                 long baseBits = base.toLong();
                 long active = baseBits;
-                int end = Math.min(j + L, n);
-                // Common case: nothing to carry here and no block stopped yet, so every lane shifts.
-                int b = emb == 0 && running == blocksAcross ? blocksAcross : (2 * j + q) / bs;
-                for (; b < blocksAcross; b++) {
-                    int lo = firstLane(b * bs, q);
-                    if (lo >= end) {
-                        break;
+                if (b0 == b1) {
+                    // The usual case: the vector lies inside one running block (a block has bs/2 lanes a parity).
+                    int found = Long.bitCount(emb);
+                    if (found > 0) {
+                        long e = emb;
+                        int kb = k[b0];
+                        if (kb + found > limit) {
+                            long before = Long.expand(1L << (limit - kb), e) - 1;
+                            active &= before;
+                            e &= before;
+                            found = limit - kb;
+                            stopped[b0] = true;
+                            running--;
+                        }
+                        if (found > 0) {
+                            words[first + b0] |= Long.compress(ones & e, e) << (bitStart + kb);
+                            k[b0] = kb + found;
+                        }
                     }
-                    long seg = laneRange(Math.max(lo - j, 0), Math.min(firstLane((b + 1) * bs, q) - j, L));
+                }
+                for (int b = b0; b1 > b0 && b <= b1; b++) {
+                    long seg = laneRange(Math.max(firstLane(b * bs, q) - j, 0),
+                            Math.min(firstLane((b + 1) * bs, q) - j, L));
                     if (stopped[b]) {
                         active &= ~seg;
                         continue;

@@ -56,6 +56,34 @@ final class Kernels {
     private Kernels() {
     }
 
+    // ---- input check ----
+
+    /**
+     * {min, max} of a slice's values. Unsigned samples are compared as signed after flipping the top bit (which
+     * keeps their order), so one signed lane min/max serves both formats.
+     */
+    static int[] range(short[] px, boolean signed) {
+        short flip = signed ? 0 : Short.MIN_VALUE;
+        ShortVector lo = ShortVector.broadcast(S2, Short.MAX_VALUE);
+        ShortVector hi = ShortVector.broadcast(S2, Short.MIN_VALUE);
+        int bound = S2.loopBound(px.length);
+        int i = 0;
+        for (; i < bound; i += S2.length()) {
+            ShortVector x = ShortVector.fromArray(S2, px, i).lanewise(VectorOperators.XOR, flip);
+            lo = lo.min(x);
+            hi = hi.max(x);
+        }
+        int min = lo.reduceLanes(VectorOperators.MIN);
+        int max = hi.reduceLanes(VectorOperators.MAX);
+        for (; i < px.length; i++) {
+            int x = (short) (px[i] ^ flip);
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+        }
+        // Undo the flip: for unsigned samples the signed order value x stands for x + 32768.
+        return signed ? new int[] {min, max} : new int[] {min + 32768, max + 32768};
+    }
+
     // ---- rows ----
 
     /**

@@ -16,7 +16,8 @@ final class Scratch {
     final int[] hist4 = new int[Backend.HIST_BINS + 1];
     int[] k = new int[0];
     boolean[] stopped = new boolean[0];
-    int[] crc = new int[0];
+    /** The Horner lanes of layer T's cell codes, one per column. */
+    short[] codeLanes = new short[0];
     /** The DCT's intermediate pass (64 exact sums) and a spare row. */
     final long[] dct = new long[72];
     private int columns = -1;
@@ -34,7 +35,7 @@ final class Scratch {
             row = new int[n];
             k = new int[cols + 1];
             stopped = new boolean[cols + 1];
-            crc = new int[cols + 1];
+            codeLanes = new short[cols + 1];
             columns = cols;
         }
         return this;

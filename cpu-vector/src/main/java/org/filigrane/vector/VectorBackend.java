@@ -246,6 +246,14 @@ final class VectorBackend implements Backend {
         }
     }
 
+    // ---- input check ----
+
+    @Override
+    public void valueRanges(Volume v, int from, int to, int[][] ranges) {
+        boolean signed = v.format().signed();
+        forEach(v, from, to, 1, (s, u, sc) -> ranges[s - from] = Kernels.range(v.slice(s), signed));
+    }
+
     // ---- layer T ----
 
     @Override
@@ -257,8 +265,8 @@ final class VectorBackend implements Backend {
         int units = bands(to - from, down);
         forEach(v, from, to, units, (s, u, sc) -> {
             for (int br = down * u / units; br < down * (u + 1) / units; br++) {
-                Crc.blockRow(v.slice(s), rows, cols, signed, g.blockSize(), g.blocksAcross(), br, g.sumFactor(),
-                        codes[s - from], sc.crc);
+                CellCodes.blockRow(v.slice(s), rows, cols, signed, g.blockSize(), g.blocksAcross(), br,
+                        g.sumFactor(), codes[s - from], sc.codeLanes);
             }
         });
     }
@@ -268,12 +276,13 @@ final class VectorBackend implements Backend {
         int rows = v.rows();
         int cols = v.columns();
         int down = g.columnsDown();
-        // Each cell's CRC runs through the slices in order, so the work splits over cell rows, never over slices.
+        // Each cell's code runs through the slices in order, so the work splits over cell rows, never over slices.
         int units = pool == null ? 1 : Math.min(down, TASKS_PER_THREAD * threads);
         forEach(v, 0, 1, units, (unused, u, sc) -> {
             for (int cr = down * u / units; cr < down * (u + 1) / units; cr++) {
                 for (int s = from; s < to; s++) {
-                    Crc.columnRow(v.slice(s), rows, cols, g.columnSize(), g.columnsAcross(), cr, state);
+                    CellCodes.columnRow(v.slice(s), rows, cols, g.columnSize(), g.columnsAcross(), cr, state,
+                            sc.codeLanes);
                 }
             }
         });

@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.filigrane.engine.spi.Backend;
 import org.filigrane.engine.spi.BlockGrid;
-import org.filigrane.engine.spi.Checksums;
+import org.filigrane.engine.spi.CellCode;
 
 /**
- * Layer T (after Tan et al.), format 2: each block carries the CRC-16 of its own content xor its slice index, embedded inside the block with the block-local predictor, so it verifies alone and says which slice it
- * belongs to; the leading slice's blocks also carry the CRC-16 of every sample of the column under them through
- * slices 1..n-1. Block size and embedding threshold are chosen per volume (the finest block and fewest bins that
+ * Layer T (after Tan et al.), format 2: each block carries the 16-bit cell code ({@link CellCode}) of its own
+ * content xor its slice index, embedded inside the block with the block-local predictor, so it verifies alone and
+ * says which slice it belongs to; the leading slice's blocks also carry the code of every sample of the column under
+ * them through slices 1..n-1. Block size and embedding threshold are chosen per volume (the finest block and fewest bins that
  * protect nearly every block) and found again by the verifier by trial-decoding one block row per candidate.
  */
 final class TamperLayer {
@@ -313,7 +314,7 @@ final class TamperLayer {
 
     /**
      * The fast path for an untouched volume (after Tan et al.): decodes only the leading slice, checks its blocks,
-     * then checks every column code against a CRC of every sample of slices 1..n-1 under it (one read-only pass).
+     * then checks every column code against the code of every sample of slices 1..n-1 under it (one read-only pass).
      * Null when the leading slice does not carry T with these parameters.
      */
     Check screen(Volume received, Params p) {
@@ -528,14 +529,13 @@ final class TamperLayer {
     }
 
     /**
-     * Column codes: CRC-16 (init 0xFFFF) of the column index (32-bit big-endian) then every raw sample of the
-     * column in slices 1..n-1, each slice's cell in raster order; the leading slice carries the low
-     * {@code columnCodeBits} of each.
+     * Column codes: from the column's seed, advanced over the cell's body in slices 1..n-1 ({@link
+     * CellCode#advance}); the leading slice carries the low {@code columnCodeBits} of each.
      */
     private int[] columnCodes(Volume w, Params p, BlockGrid g) {
         int[] state = new int[g.columnCount()];
         for (int c = 0; c < state.length; c++) {
-            state[c] = Checksums.crc16Int(Checksums.CRC16_INIT, c);
+            state[c] = CellCode.seed(c);
         }
         backend.columnCodes(w, 1, w.slices(), g, state);
         int mask = (1 << p.profile().columnCodeBits()) - 1;

@@ -151,26 +151,6 @@ public final class Volume {
         return new Volume(rows, columns, format, copy);
     }
 
-    /**
-     * A deep copy and the value range of this volume, {min, max}, written to {@code range}: one read of each slice
-     * while it is in cache instead of a copy and a separate scan.
-     */
-    Volume copyWithRange(int[] range) {
-        short[][] copy = new short[data.length][];
-        int[][] perSlice = new int[data.length][];
-        java.util.stream.IntStream.range(0, data.length).parallel().forEach(s -> {
-            copy[s] = data[s].clone();
-            perSlice[s] = sliceRange(copy[s]);
-        });
-        range[0] = Integer.MAX_VALUE;
-        range[1] = Integer.MIN_VALUE;
-        for (int[] r : perSlice) {
-            range[0] = Math.min(range[0], r[0]);
-            range[1] = Math.max(range[1], r[1]);
-        }
-        return new Volume(rows, columns, format, copy);
-    }
-
     /** A volume made of some of this one's slices, in the given order, sharing their arrays. */
     public Volume withSlices(int... order) {
         if (order.length == 0) {

@@ -163,9 +163,8 @@ public final class Watermarker implements AutoCloseable {
         Objects.requireNonNull(volume, "volume");
         Objects.requireNonNull(spec, "spec");
         IssuerKey signer = issuer("embed");
-        int[] range = new int[2];
-        // The working copy and the range check share one read of the input.
-        Volume w = volume.copyWithRange(range);
+        Volume w = volume.copy();
+        int[] range = valueRange(w);
         if (!volume.format().inRange(range[0]) || !volume.format().inRange(range[1])) {
             volume.checkRange();
         }
@@ -216,6 +215,18 @@ public final class Watermarker implements AutoCloseable {
             }
         }
         return best;
+    }
+
+    /** {min, max} of the volume's values, scanned by the backend (every embed reads every sample for it). */
+    private int[] valueRange(Volume v) {
+        int[][] perSlice = new int[v.slices()][];
+        backend.valueRanges(v, 0, v.slices(), perSlice);
+        int[] range = {Integer.MAX_VALUE, Integer.MIN_VALUE};
+        for (int[] r : perSlice) {
+            range[0] = Math.min(range[0], r[0]);
+            range[1] = Math.max(range[1], r[1]);
+        }
+        return range;
     }
 
     /** A copy of the input with layer D applied when asked: what R is embedded into. */

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.filigrane.engine.Volume;
 import org.filigrane.engine.spi.Backend;
 import org.filigrane.engine.spi.BlockGrid;
+import org.filigrane.engine.spi.CellCode;
 import org.filigrane.engine.spi.Checksums;
 import org.filigrane.opencl.BufferPool.Slot;
 
@@ -28,7 +29,8 @@ final class BlockKernels {
         long limit = Math.min(session.workGroupLimit(program.kernel("embed_blocks")),
                 session.workGroupLimit(program.kernel("extract_blocks")));
         this.group = ShiftKernels.powerOfTwoAtMost(Math.min(PREFERRED_GROUP, limit));
-        // crc16 from a zero register is the table entry itself, so the device gets exactly the engine's table.
+        // The cell codes' seeds are CRC-16s of the block index. crc16 from a zero register is the table entry itself,
+        // so the device gets exactly the engine's table.
         short[] table = new short[256];
         for (int i = 0; i < 256; i++) {
             table[i] = (short) Checksums.crc16(0, i);
@@ -50,7 +52,8 @@ final class BlockKernels {
         ClBuffer px = session.upload(v, from, to);
         ClBuffer out = session.buffer(Slot.RESULTS, 4L * n * count);
         session.run(program.kernel("block_codes"), global(count, n), local(), px, v.rows(), v.columns(),
-                g.blockSize(), g.blocksAcross(), count, g.sumFactor(), ShiftKernels.signed(v), crcTable, out);
+                g.blockSize(), g.blocksAcross(), count, g.sumFactor(), ShiftKernels.signed(v),
+                CellCode.powerOfA(g.blockSize()), CellCode.powerOfA((g.blockSize() + 1) / 2), crcTable, out);
         int[] got = new int[n * count];
         session.read(out, got, got.length);
         for (int s = 0; s < n; s++) {
@@ -64,7 +67,8 @@ final class BlockKernels {
         ClBuffer px = session.upload(v, from, to);
         ClBuffer crc = session.write(Slot.RESULTS, state, 0, count);
         session.run(program.kernel("column_codes"), new long[] {ClSession.padded(count, group), 1}, local(), px,
-                to - from, v.rows(), v.columns(), g.columnSize(), g.columnsAcross(), count, crcTable, crc);
+                to - from, v.rows(), v.columns(), g.columnSize(), g.columnsAcross(), count,
+                CellCode.powerOfA(g.columnSize()), CellCode.powerOfA(g.columnSize() * g.columnSize()), crc);
         session.read(crc, state, count);
     }
 

@@ -16,9 +16,64 @@ inline uint crc16_int(__constant ushort* table, uint crc, uint value) {
     return crc16_short(table, crc16_short(table, crc, value >> 16), value);
 }
 
+// Cell codes (FORMAT.md, "Cell codes"): GF(2^16) modulo a^16 + a^12 + a^3 + a + 1, CELL_POLY = 0x100B.
+#define CELL_POLY 0x100Bu
+
+inline uint times_a(uint c) {
+    return ((c << 1) ^ ((c >> 15) * CELL_POLY)) & 0xFFFFu;
+}
+
+// x * y in the field, by shifts (no tables on the device).
+inline uint gf_mul(uint x, uint y) {
+    uint p = 0;
+    for (int i = 15; i >= 0; i--) {
+        p = times_a(p);
+        if ((y >> i) & 1u) {
+            p ^= x;
+        }
+    }
+    return p;
+}
+
+// Body of a cell of raw samples: a Horner scheme down each column, the columns combined by a Horner scheme in
+// a^size from the last one (a_size = a^size), which gives the sum of a^(l * size) * lane_l.
+inline uint cell_body(__global const short* px, int cols, int r0, int r1, int c0, int c1, uint a_size) {
+    uint body = 0;
+    for (int c = c1 - 1; c >= c0; c--) {
+        uint lane = 0;
+        for (int r = r0; r < r1; r++) {
+            lane = times_a(lane) ^ (uint) as_ushort(px[r * cols + c]);
+        }
+        body = gf_mul(body, a_size) ^ lane;
+    }
+    return body;
+}
+
+// The same over the 2x2 sums of sample values (profile PAPER), each taken mod 2^16; a_half = a^ceil(size / 2).
+inline uint sum_body(__global const short* px, int cols, int is_signed, int r0, int r1, int c0, int c1,
+        uint a_half) {
+    uint body = 0;
+    int last = c0 + (c1 - c0 - 1) / 2 * 2;
+    for (int c = last; c >= c0; c -= 2) {
+        uint lane = 0;
+        for (int r = r0; r < r1; r += 2) {
+            int sum = 0;
+            for (int y = r; y < min(r + 2, r1); y++) {
+                for (int x = c; x < min(c + 2, c1); x++) {
+                    sum += sample_value(px[y * cols + x], is_signed);
+                }
+            }
+            lane = times_a(lane) ^ ((uint) sum & 0xFFFFu);
+        }
+        body = gf_mul(body, a_half) ^ lane;
+    }
+    return body;
+}
+
 // Global (padded block count, slices).
 __kernel void block_codes(__global const short* volume, int rows, int cols, int block_size, int blocks_across,
-        int block_count, int sum_factor, int is_signed, __constant ushort* crc_table, __global int* codes) {
+        int block_count, int sum_factor, int is_signed, uint a_size, uint a_half, __constant ushort* crc_table,
+        __global int* codes) {
     int b = get_global_id(0);
     int s = get_global_id(1);
     if (b >= block_count) {
@@ -29,34 +84,16 @@ __kernel void block_codes(__global const short* volume, int rows, int cols, int 
     int c0 = b % blocks_across * block_size;
     int r1 = min(r0 + block_size, rows);
     int c1 = min(c0 + block_size, cols);
-    uint crc = crc16_int(crc_table, 0xFFFF, (uint) b);
-    if (sum_factor == 1) {
-        for (int r = r0; r < r1; r++) {
-            for (int c = c0; c < c1; c++) {
-                // The raw sample, as the reference feeds it: only its low 16 bits count.
-                crc = crc16_short(crc_table, crc, (uint) as_ushort(px[r * cols + c]));
-            }
-        }
-    } else {
-        for (int r = r0; r < r1; r += 2) {
-            for (int c = c0; c < c1; c += 2) {
-                int sum = 0;
-                for (int y = r; y < min(r + 2, r1); y++) {
-                    for (int x = c; x < min(c + 2, c1); x++) {
-                        sum += sample_value(px[y * cols + x], is_signed);
-                    }
-                }
-                crc = crc16_int(crc_table, crc, (uint) sum);
-            }
-        }
-    }
-    codes[(size_t) s * block_count + b] = (int) crc;
+    uint seed = crc16_int(crc_table, 0xFFFF, (uint) b);
+    uint body = sum_factor == 1 ? cell_body(px, cols, r0, r1, c0, c1, a_size)
+            : sum_body(px, cols, is_signed, r0, r1, c0, c1, a_half);
+    codes[(size_t) s * block_count + b] = (int) (seed ^ body);
 }
 
-// Global (padded cell count, 1). Advances each column cell's CRC-16 register over its raw samples in every slice
-// of the batch, in order: a CRC through the stack that resumes across batches.
+// Global (padded cell count, 1). Advances each column cell's code over its body in every slice of the batch, in
+// order (state = a^(size^2) * state + body; a_square = a^(size^2)): resumes across batches.
 __kernel void column_codes(__global const short* volume, int slices, int rows, int cols, int cell_size,
-        int cells_across, int cell_count, __constant ushort* crc_table, __global int* state) {
+        int cells_across, int cell_count, uint a_size, uint a_square, __global int* state) {
     int cell = get_global_id(0);
     if (cell >= cell_count) {
         return;
@@ -65,16 +102,11 @@ __kernel void column_codes(__global const short* volume, int slices, int rows, i
     int c0 = cell % cells_across * cell_size;
     int r1 = min(r0 + cell_size, rows);
     int c1 = min(c0 + cell_size, cols);
-    uint crc = (uint) state[cell];
+    uint code = (uint) state[cell];
     for (int s = 0; s < slices; s++) {
-        __global const short* px = volume + SLICE_BASE(s);
-        for (int r = r0; r < r1; r++) {
-            for (int c = c0; c < c1; c++) {
-                crc = crc16_short(crc_table, crc, (uint) as_ushort(px[r * cols + c]));
-            }
-        }
+        code = gf_mul(code, a_square) ^ cell_body(volume + SLICE_BASE(s), cols, r0, r1, c0, c1, a_size);
     }
-    state[cell] = (int) crc;
+    state[cell] = (int) code;
 }
 
 // The reference's RegionShifter.embed over one block with the bits of one word; returns the bits carried. With

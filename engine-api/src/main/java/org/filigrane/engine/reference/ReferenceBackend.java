@@ -4,7 +4,7 @@ import org.filigrane.engine.PixelFormat;
 import org.filigrane.engine.Volume;
 import org.filigrane.engine.spi.Backend;
 import org.filigrane.engine.spi.BlockGrid;
-import org.filigrane.engine.spi.Checksums;
+import org.filigrane.engine.spi.CellCode;
 
 /**
  * The oracle: plain scalar loops, one thread, written to be read against FORMAT.md. Every other backend is tested
@@ -58,52 +58,41 @@ public final class ReferenceBackend implements Backend {
         }
     }
 
-    /** CRC-16 of the block index (32 bits) then the block's samples or 2x2 sums, raster order. */
+    /** The cell code of one block (FORMAT.md, "Cell codes"): its seed xor the body of its samples or 2x2 sums. */
     static int blockCode(short[] px, PixelFormat f, BlockGrid g, int block) {
         int r0 = block / g.blocksAcross() * g.blockSize();
         int c0 = block % g.blocksAcross() * g.blockSize();
         int r1 = Math.min(r0 + g.blockSize(), g.rows());
         int c1 = Math.min(c0 + g.blockSize(), g.columns());
-        int cols = g.columns();
-        int crc = Checksums.crc16Int(Checksums.CRC16_INIT, block);
-        if (g.sumFactor() == 1) {
+        int body = g.sumFactor() == 1 ? body(px, g.columns(), r0, r1, c0, c1, g.blockSize())
+                : CellCode.sumBody(px, g.columns(), f.signed(), r0, r1, c0, c1, g.blockSize());
+        return CellCode.seed(block) ^ body;
+    }
+
+    /** The body of a cell of raw samples: a Horner scheme down each column, the columns combined. */
+    static int body(short[] px, int cols, int r0, int r1, int c0, int c1, int size) {
+        int body = 0;
+        for (int c = c0; c < c1; c++) {
+            int lane = 0;
             for (int r = r0; r < r1; r++) {
-                for (int c = c0; c < c1; c++) {
-                    crc = Checksums.crc16Short(crc, px[r * cols + c]);
-                }
+                lane = CellCode.timesA(lane) ^ (px[r * cols + c] & 0xFFFF);
             }
-        } else {
-            for (int r = r0; r < r1; r += 2) {
-                for (int c = c0; c < c1; c += 2) {
-                    int sum = 0;
-                    for (int y = r; y < Math.min(r + 2, r1); y++) {
-                        for (int x = c; x < Math.min(c + 2, c1); x++) {
-                            sum += f.value(px[y * cols + x]);
-                        }
-                    }
-                    crc = Checksums.crc16Int(crc, sum);
-                }
-            }
+            body ^= CellCode.timesPowerOfA(lane, (c - c0) * size);
         }
-        return crc;
+        return body;
     }
 
     @Override
     public void columnCodes(Volume v, int from, int to, BlockGrid g, int[] state) {
         int cs = g.columnSize();
-        int cols = v.columns();
         for (int s = from; s < to; s++) {
             short[] px = v.slice(s);
             for (int cell = 0; cell < g.columnCount(); cell++) {
                 int r0 = cell / g.columnsAcross() * cs;
                 int c0 = cell % g.columnsAcross() * cs;
-                int crc = state[cell];
-                for (int r = r0; r < Math.min(r0 + cs, v.rows()); r++) {
-                    for (int c = c0; c < Math.min(c0 + cs, cols); c++) {
-                        crc = Checksums.crc16Short(crc, px[r * cols + c]);
-                    }
-                }
-                state[cell] = crc;
+                int body = body(px, v.columns(), r0, Math.min(r0 + cs, v.rows()), c0, Math.min(c0 + cs, v.columns()),
+                        cs);
+                state[cell] = CellCode.advance(state[cell], body, cs);
             }
         }
     }

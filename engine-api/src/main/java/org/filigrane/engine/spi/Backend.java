@@ -45,6 +45,27 @@ public interface Backend extends AutoCloseable {
     default void close() {
     }
 
+    // ---- input check ----
+
+    /**
+     * The smallest and largest sample value ({@code format.value}) of slices {@code from .. to-1}:
+     * {@code ranges[s - from] = {min, max}}. Every embed reads every sample once for this (validation and range
+     * headroom). The default is a scalar loop; a device backend keeps it (a transfer would cost more than the scan).
+     */
+    default void valueRanges(Volume volume, int from, int to, int[][] ranges) {
+        boolean signed = volume.format().signed();
+        for (int s = from; s < to; s++) {
+            int min = Integer.MAX_VALUE;
+            int max = Integer.MIN_VALUE;
+            for (short x : volume.slice(s)) {
+                int v = signed ? x : x & 0xFFFF;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            ranges[s - from] = new int[] {min, max};
+        }
+    }
+
     // ---- layer R: prediction-error histogram shifting over whole slices ----
 
     /**
@@ -72,13 +93,17 @@ public interface Backend extends AutoCloseable {
 
     // ---- layer T: per-block codes embedded inside each block, column sums through the stack ----
 
-    /** CRC-16 of every block of slices {@code from .. to-1}: {@code codes[s - from][block]}. */
+    /**
+     * The cell code ({@link CellCode}: seed xor body of the samples, or of the 2x2 sums when
+     * {@code grid.sumFactor()} is 2) of every block of slices {@code from .. to-1}: {@code codes[s - from][block]}.
+     */
     void blockCodes(Volume volume, int from, int to, BlockGrid grid, int[][] codes);
 
     /**
-     * Advances the CRC-16 register {@code state[cell]} of every column cell (square {@code grid.columnSize()}) over
-     * the cell's raw 16-bit samples, high byte first, rows in order, in slice {@code from}, then {@code from + 1}
-     * ... {@code to - 1}: a CRC over every sample of the column through the stack, resumable across calls.
+     * Advances the code {@code state[cell]} of every column cell (square {@code grid.columnSize()}) over slice
+     * {@code from}, then {@code from + 1} ... {@code to - 1}: {@code state = CellCode.advance(state, body, size)}
+     * with the body of the cell's raw samples in that slice. A code of every sample of the column through the
+     * stack, resumable across calls.
      */
     void columnCodes(Volume volume, int from, int to, BlockGrid grid, int[] state);
 
