@@ -82,7 +82,17 @@ final class BlockKernels {
             int ow = oneWideLane(ed, q);
             int rowOff = r * cols;
             int[] laneBlock = ed.region()[q];
-            for (int j = 0; j < n; j += L) {
+            // Only the lanes from the first to the last running block are visited (running > 0: both exist).
+            int bLo = 0;
+            while (stopped[bLo]) {
+                bLo++;
+            }
+            int bHi = blocksAcross - 1;
+            while (stopped[bHi]) {
+                bHi--;
+            }
+            int jTo = Math.min(n, firstLane((bHi + 1) * bs, q));
+            for (int j = firstLane(bLo * bs, q) / L * L; j < jTo; j += L) {
                 int end = Math.min(j + L, n);
                 int b0 = laneBlock[j];
                 int b1 = laneBlock[end - 1];
@@ -225,7 +235,17 @@ final class BlockKernels {
             int ow = oneWideLane(ed, q);
             int rowOff = r * cols;
             int[] laneBlock = ed.region()[q];
-            for (int j = 0; j < n; j += L) {
+            // Only the lanes from the first to the last running block are visited (running > 0: both exist).
+            int bLo = 0;
+            while (stopped[bLo]) {
+                bLo++;
+            }
+            int bHi = blocksAcross - 1;
+            while (stopped[bHi]) {
+                bHi--;
+            }
+            int jTo = Math.min(n, firstLane((bHi + 1) * bs, q));
+            for (int j = firstLane(bLo * bs, q) / L * L; j < jTo; j += L) {
                 int end = Math.min(j + L, n);
                 int b0 = laneBlock[j];
                 int b1 = laneBlock[end - 1];

@@ -126,6 +126,11 @@ final class SelfCheck {
             }
             return result;
         });
+        k.put("valueRanges", (b, x) -> {
+            int[][] ranges = new int[SLICES][];
+            b.valueRanges(x.wide(), 0, SLICES, ranges);
+            return new Object[] {ranges};
+        });
         k.put("blockCodes", (b, x) -> {
             int[][][] codes = new int[x.grids.size()][SLICES][];
             for (int g = 0; g < codes.length; g++) {

@@ -28,6 +28,11 @@ final class DctOnlyBackend implements Backend {
     }
 
     @Override
+    public void valueRanges(Volume volume, int from, int to, int[][] ranges) {
+        throw new UnsupportedOperationException("layer D test backend");
+    }
+
+    @Override
     public void errorHistograms(Volume volume, int[] firstRow, int parity, long[][] hist) {
         throw new UnsupportedOperationException("layer D test backend");
     }

@@ -22,6 +22,11 @@ class DelegatingBackend implements Backend {
     }
 
     @Override
+    public void valueRanges(Volume v, int from, int to, int[][] ranges) {
+        inner.valueRanges(v, from, to, ranges);
+    }
+
+    @Override
     public void errorHistograms(Volume v, int[] firstRow, int parity, long[][] hist) {
         inner.errorHistograms(v, firstRow, parity, hist);
     }

@@ -33,7 +33,7 @@ class SelfCheckTest {
                 .map(Method::getName)
                 .filter(n -> !n.equals("name") && !n.equals("description"))
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(9, kernels.size(), kernels.toString());
+        assertEquals(10, kernels.size(), kernels.toString());
         assertEquals(kernels, new TreeSet<>(SelfCheck.KERNELS.keySet()));
         assertEquals(5, SelfCheck.FORMATS.size());
         assertTrue(SelfCheck.FORMATS.contains(BROKEN));
@@ -94,6 +94,15 @@ class SelfCheckTest {
                         super.errorHistograms(v, firstRow, parity, hist);
                         if (v.format().equals(BROKEN) && parity == 1) {
                             hist[v.slices() - 1][Backend.HIST_BINS / 2]++;
+                        }
+                    }
+                },
+                "valueRanges", new DelegatingBackend(ref) {
+                    @Override
+                    public void valueRanges(Volume v, int from, int to, int[][] ranges) {
+                        super.valueRanges(v, from, to, ranges);
+                        if (v.format().equals(BROKEN)) {
+                            ranges[to - from - 1][1]++;
                         }
                     }
                 },

@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.filigrane.engine.Volume;
 import org.filigrane.engine.spi.Backend;
+import org.filigrane.engine.reference.ReferenceBackend;
 import org.filigrane.engine.spi.BlockGrid;
 
 /**
@@ -18,6 +19,8 @@ import org.filigrane.engine.spi.BlockGrid;
  * ({@link JvmSignals}: PoCL compiles kernels with LLVM lazily, at their first launch).
  */
 public final class OpenClBackend implements Backend {
+    /** Scans that read every sample once and gain nothing on the device. */
+    private static final Backend HOST = new ReferenceBackend();
     private final ClSession session;
     private final ShiftKernels shift;
     private final BlockKernels blocks;
@@ -101,6 +104,12 @@ public final class OpenClBackend implements Backend {
         } finally {
             JvmSignals.restore();
         }
+    }
+
+    /** On the host: one read of every sample costs less than sending them to the device. */
+    @Override
+    public void valueRanges(Volume v, int from, int to, int[][] ranges) {
+        HOST.valueRanges(v, from, to, ranges);
     }
 
     @Override

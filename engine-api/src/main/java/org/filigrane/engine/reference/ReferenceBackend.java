@@ -23,6 +23,19 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void valueRanges(Volume v, int from, int to, int[][] ranges) {
+        for (int s = from; s < to; s++) {
+            int min = Integer.MAX_VALUE;
+            int max = Integer.MIN_VALUE;
+            for (short x : v.slice(s)) {
+                min = Math.min(min, v.format().value(x));
+                max = Math.max(max, v.format().value(x));
+            }
+            ranges[s - from] = new int[] {min, max};
+        }
+    }
+
+    @Override
     public void errorHistograms(Volume v, int[] firstRow, int parity, long[][] hist) {
         for (int s = 0; s < v.slices(); s++) {
             RegionShifter.histogram(v.slice(s), v.columns(), v.format(), firstRow[s], v.rows(), 0, v.columns(),

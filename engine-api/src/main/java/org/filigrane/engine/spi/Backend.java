@@ -50,21 +50,9 @@ public interface Backend extends AutoCloseable {
     /**
      * The smallest and largest sample value ({@code format.value}) of slices {@code from .. to-1}:
      * {@code ranges[s - from] = {min, max}}. Every embed reads every sample once for this (validation and range
-     * headroom). The default is a scalar loop; a device backend keeps it (a transfer would cost more than the scan).
+     * headroom).
      */
-    default void valueRanges(Volume volume, int from, int to, int[][] ranges) {
-        boolean signed = volume.format().signed();
-        for (int s = from; s < to; s++) {
-            int min = Integer.MAX_VALUE;
-            int max = Integer.MIN_VALUE;
-            for (short x : volume.slice(s)) {
-                int v = signed ? x : x & 0xFFFF;
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-            }
-            ranges[s - from] = new int[] {min, max};
-        }
-    }
+    void valueRanges(Volume volume, int from, int to, int[][] ranges);
 
     // ---- layer R: prediction-error histogram shifting over whole slices ----
 

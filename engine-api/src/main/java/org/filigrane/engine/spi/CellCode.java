@@ -26,6 +26,10 @@ public final class CellCode {
     /** a^e for e in [0, 2 * ORDER), then zeros: LOG[0] points into the zeros, so no branch is needed for 0. */
     private static final char[] EXP = new char[3 * ORDER];
     private static final int[] LOG = new int[1 << 16];
+    /** Multiplication by a^size as two 256-entry tables (1 KiB, stays in L1), for sizes up to 64. */
+    private static final char[][] STEP = new char[65][];
+    /** The same for a^(size^2), the step of a column code from one slice to the next. */
+    private static final char[][] SQUARE_STEP = new char[65][];
 
     static {
         LOG[0] = 2 * ORDER;
@@ -38,6 +42,17 @@ public final class CellCode {
         }
         if (x != 1) {
             throw new AssertionError("a^16 + a^12 + a^3 + a + 1 is not primitive");
+        }
+        for (int size = 1; size < STEP.length; size++) {
+            // Multiplying by a^size is linear: the image of the high byte xor that of the low byte.
+            STEP[size] = new char[512];
+            SQUARE_STEP[size] = new char[512];
+            for (int i = 0; i < 256; i++) {
+                STEP[size][i] = (char) timesPowerOfA(i << 8, size);
+                STEP[size][256 + i] = (char) timesPowerOfA(i, size);
+                SQUARE_STEP[size][i] = (char) timesPowerOfA(i << 8, size * size);
+                SQUARE_STEP[size][256 + i] = (char) timesPowerOfA(i, size * size);
+            }
         }
     }
 
@@ -82,6 +97,14 @@ public final class CellCode {
      */
     public static int combine(short[] lanes, int from, int w, int size) {
         int body = 0;
+        if (size < STEP.length) {
+            // Horner in a^size from the last column: two L1 lookups a column.
+            char[] step = STEP[size];
+            for (int l = w - 1; l >= 0; l--) {
+                body = step[body >>> 8] ^ step[256 + (body & 0xFF)] ^ (lanes[from + l] & 0xFFFF);
+            }
+            return body;
+        }
         for (int l = 0; l < w; l++) {
             body ^= timesPowerOfA(lanes[from + l] & 0xFFFF, l * size);
         }
@@ -90,7 +113,12 @@ public final class CellCode {
 
     /** A column cell's running code after one more slice: {@code a^(size^2) * state + body}. */
     public static int advance(int state, int body, int size) {
-        return timesPowerOfA(state & 0xFFFF, size * size) ^ body;
+        int c = state & 0xFFFF;
+        if (size < SQUARE_STEP.length) {
+            char[] step = SQUARE_STEP[size];
+            return step[c >>> 8] ^ step[256 + (c & 0xFF)] ^ body;
+        }
+        return timesPowerOfA(c, size * size) ^ body;
     }
 
     /**

@@ -86,6 +86,22 @@ public abstract class BackendConformanceTest {
         }
     }
 
+    // ---- input check ----
+
+    @ParameterizedTest(name = "width {0}")
+    @MethodSource("widths")
+    void valueRangesMatch(int width) {
+        SplittableRandom r = new SplittableRandom(seed("valueRanges", width));
+        Volume v = volume(r, width);
+        int[][] expected = new int[v.slices()][];
+        int[][] actual = new int[v.slices()][];
+        reference.valueRanges(v, 0, v.slices(), expected);
+        backend().valueRanges(v, 0, v.slices(), actual);
+        for (int s = 0; s < v.slices(); s++) {
+            assertArrayEquals(expected[s], actual[s], "range of slice " + s + " of " + v.format());
+        }
+    }
+
     // ---- layer R kernels ----
 
     @ParameterizedTest(name = "width {0}")

@@ -50,6 +50,15 @@ final class SliceBySliceReference implements Backend {
     }
 
     @Override
+    public void valueRanges(Volume v, int from, int to, int[][] ranges) {
+        for (int s = from; s < to; s++) {
+            int[][] one = new int[1][];
+            reference.valueRanges(v.withSlices(s), 0, 1, one);
+            ranges[s - from] = one[0];
+        }
+    }
+
+    @Override
     public void blockCodes(Volume v, int from, int to, BlockGrid g, int[][] codes) {
         for (int s = from; s < to; s++) {
             reference.blockCodes(v.withSlices(s), 0, 1, g, new int[][] {codes[s - from]});
