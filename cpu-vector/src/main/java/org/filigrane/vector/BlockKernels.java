@@ -1,7 +1,6 @@
 package org.filigrane.vector;
 
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.filigrane.engine.spi.Backend;
@@ -10,6 +9,7 @@ import static org.filigrane.vector.Kernels.count;
 import static org.filigrane.vector.Kernels.laneRange;
 import static org.filigrane.vector.Kernels.oneWideLane;
 import static org.filigrane.vector.Kernels.row;
+import static org.filigrane.vector.Kernels.storeLanes;
 import static org.filigrane.vector.Kernels.window;
 import static org.filigrane.vector.Kernels.writeBits;
 
@@ -17,7 +17,6 @@ import static org.filigrane.vector.Kernels.writeBits;
 final class BlockKernels {
     private static final VectorMask<Integer> ALL = Kernels.ALL;
     private static final jdk.incubator.vector.VectorSpecies<Integer> I = Kernels.I;
-    private static final jdk.incubator.vector.VectorSpecies<Short> S2 = Kernels.S2;
     private static final int L = Kernels.L;
 
     private BlockKernels() {
@@ -41,6 +40,50 @@ final class BlockKernels {
     }
 
     /**
+     * The scalar part of one vector (lanes [j, j + L) of parity q over blocks b0 .. b1), kept out of the vector
+     * loops so that C2 compiles them whole (a kernel grown past its inlining budget boxes its vectors): each
+     * running block takes its carriers in lane order until its {@code limit}-th bit, and stops at the next one.
+     * Embedding leaves the lanes' bits in {@code sc.laneBits}; extracting ({@code ones}: the bit each lane holds)
+     * ORs them into {@code words}. Returns the lanes that still move; stops are counted down in {@code sc.running}.
+     */
+    private static long carry(boolean extract, long emb, long ones, long active, int j, int q, int b0, int b1,
+            int bs, int limit, int bitStart, long[] words, int first, Scratch sc) {
+        int[] k = sc.k;
+        boolean[] stopped = sc.stopped;
+        long laneBits = 0;
+        for (int b = b0; b <= b1; b++) {
+            // A block has bs/2 lanes of each parity, so usually b0 == b1 and the segment is every lane.
+            long seg = b0 == b1 ? -1L : laneRange(Math.max(firstLane(b * bs, q) - j, 0),
+                    Math.min(firstLane((b + 1) * bs, q) - j, L));
+            if (stopped[b]) {
+                active &= ~seg;
+                continue;
+            }
+            long e = emb & seg;
+            int kb = k[b];
+            int found = Long.bitCount(e);
+            if (kb + found > limit) {
+                long before = Long.expand(1L << (limit - kb), e) - 1;
+                active &= ~seg | before;
+                e &= before;
+                found = limit - kb;
+                stopped[b] = true;
+                sc.running--;
+            }
+            if (found > 0) {
+                if (extract) {
+                    words[first + b] |= Long.compress(ones & e, e) << (bitStart + kb);
+                } else {
+                    laneBits |= Long.expand(words[first + b] >>> (bitStart + kb), e);
+                }
+                k[b] = kb + found;
+            }
+        }
+        sc.laneBits = laneBits;
+        return active;
+    }
+
+    /**
      * Embeds one pass of every block of block row {@code br} (centre {@link Backend#BLOCK_PEAK}, threshold t:
      * errors d = e - peak in [-t, t) carry, the others move t away): block b takes up to
      * {@code limit} bits of {@code words[b]} from bit {@code bitStart}; its count goes to
@@ -61,7 +104,7 @@ final class BlockKernels {
         boolean[] stopped = sc.stopped;
         java.util.Arrays.fill(k, 0, blocksAcross, 0);
         java.util.Arrays.fill(stopped, 0, blocksAcross, false);
-        int running = blocksAcross;
+        sc.running = blocksAcross;
         boolean oneHigh = r1 - r0 == 1;
         int peak = Backend.BLOCK_PEAK;
         IntVector zero = IntVector.zero(I);
@@ -69,7 +112,7 @@ final class BlockKernels {
         IntVector tUp = IntVector.broadcast(I, threshold);
         IntVector tDown = IntVector.broadcast(I, -threshold);
         sc.resetRing();
-        for (int r = r0; r < r1 && running > 0; r++) {
+        for (int r = r0; r < r1 && sc.running > 0; r++) {
             int q = (r + parity) & 1;
             int[][] xr = row(sc, px, r, cols, signed);
             int[] na = oneHigh ? null : row(sc, px, r > r0 ? r - 1 : r + 1, cols, signed)[q];
@@ -82,7 +125,7 @@ final class BlockKernels {
             int ow = oneWideLane(ed, q);
             int rowOff = r * cols;
             int[] laneBlock = ed.region()[q];
-            // Only the lanes from the first to the last running block are visited (running > 0: both exist).
+            // Only the lanes from the first to the last running block are visited (one runs: both exist).
             int bLo = 0;
             while (stopped[bLo]) {
                 bLo++;
@@ -91,12 +134,13 @@ final class BlockKernels {
             while (stopped[bHi]) {
                 bHi--;
             }
+            int jFrom = firstLane(bLo * bs, q) / L * L;
             int jTo = Math.min(n, firstLane((bHi + 1) * bs, q));
-            for (int j = firstLane(bLo * bs, q) / L * L; j < jTo; j += L) {
+            for (int j = jFrom; j < jTo; j += L) {
                 int end = Math.min(j + L, n);
                 int b0 = laneBlock[j];
                 int b1 = laneBlock[end - 1];
-                if (running < blocksAcross && allStopped(stopped, b0, b1)) {
+                if (sc.running < blocksAcross && allStopped(stopped, b0, b1)) {
                     // A stopped block's pixels stay as they are: skipping its lanes writes what they hold.
                     continue;
                 }
@@ -134,64 +178,19 @@ final class BlockKernels {
                 long baseBits = base.toLong();
                 long active = baseBits;
                 long laneBits = 0;
-                if (b0 == b1) {
-                    // The usual case: the vector lies inside one running block (a block has bs/2 lanes a parity).
-                    int found = Long.bitCount(emb);
-                    if (found > 0) {
-                        long e = emb;
-                        int kb = k[b0];
-                        if (kb + found > limit) {
-                            long before = Long.expand(1L << (limit - kb), e) - 1;
-                            active &= before;
-                            e &= before;
-                            found = limit - kb;
-                            stopped[b0] = true;
-                            running--;
-                        }
-                        if (found > 0) {
-                            laneBits = Long.expand(words[first + b0] >>> (bitStart + kb), e);
-                            k[b0] = kb + found;
-                        }
-                    }
-                }
-                for (int b = b0; b1 > b0 && b <= b1; b++) {
-                    long seg = laneRange(Math.max(firstLane(b * bs, q) - j, 0),
-                            Math.min(firstLane((b + 1) * bs, q) - j, L));
-                    if (stopped[b]) {
-                        active &= ~seg;
-                        continue;
-                    }
-                    long e = emb & seg;
-                    int kb = k[b];
-                    int found = Long.bitCount(e);
-                    if (kb + found > limit) {
-                        long before = Long.expand(1L << (limit - kb), e) - 1;
-                        active &= ~seg | before;
-                        e &= before;
-                        found = limit - kb;
-                        stopped[b] = true;
-                        running--;
-                    }
-                    if (found > 0) {
-                        laneBits |= Long.expand(words[first + b] >>> (bitStart + kb), e);
-                        k[b] = kb + found;
-                    }
+                if (emb != 0 || b1 > b0) {
+                    active = carry(false, emb, 0, active, j, q, b0, b1, bs, limit, bitStart, words, first, sc);
+                    laneBits = sc.laneBits;
                 }
                 // A carrier moves by d + b (d >= 0) or d + 1 - b (d < 0); the others by t away from the centre.
                 IntVector b01 = laneBits == 0 ? zero : zero.blend(one, VectorMask.fromLong(I, laneBits));
                 IntVector delta = tUp.blend(tDown, neg).blend(d.add(b01.blend(one.sub(b01), neg)), carrier);
                 VectorMask<Integer> act = active == baseBits ? base : VectorMask.fromLong(I, active);
                 // Blends, not x.add(v, mask): that form is not intrinsified here and allocates.
-                IntVector nx = x.blend(x.add(delta), act);
-                IntVector y = IntVector.fromArray(I, ya, j + 1);
-                ShortVector pair = (q == 0 ? nx.and(0xFFFF).or(y.lanewise(VectorOperators.LSHL, 16))
-                        : y.and(0xFFFF).or(nx.lanewise(VectorOperators.LSHL, 16))).reinterpretAsShorts();
-                if (2 * j + 2 * L <= cols) {
-                    pair.intoArray(px, rowOff + 2 * j);
-                } else {
-                    pair.intoArray(px, rowOff + 2 * j, S2.indexInRange(2 * j, cols));
-                }
+                // Back into the ring's row (this pass never reads its own parity again), stored below.
+                x.blend(x.add(delta), act).intoArray(xa, j + 1);
             }
+            storeLanes(px, rowOff, q, xa, jFrom, jTo);
         }
         for (int b = 0; b < blocksAcross; b++) {
             carried[2 * (first + b) + parity] = k[b];
@@ -214,7 +213,7 @@ final class BlockKernels {
         boolean[] stopped = sc.stopped;
         java.util.Arrays.fill(k, 0, blocksAcross, 0);
         java.util.Arrays.fill(stopped, 0, blocksAcross, false);
-        int running = blocksAcross;
+        sc.running = blocksAcross;
         boolean oneHigh = r1 - r0 == 1;
         int peak = Backend.BLOCK_PEAK;
         IntVector zero = IntVector.zero(I);
@@ -222,7 +221,7 @@ final class BlockKernels {
         IntVector tUp = IntVector.broadcast(I, threshold);
         IntVector tDown = IntVector.broadcast(I, -threshold);
         sc.resetRing();
-        for (int r = r0; r < r1 && running > 0; r++) {
+        for (int r = r0; r < r1 && sc.running > 0; r++) {
             int q = (r + parity) & 1;
             int[][] xr = row(sc, px, r, cols, signed);
             int[] na = oneHigh ? null : row(sc, px, r > r0 ? r - 1 : r + 1, cols, signed)[q];
@@ -235,7 +234,7 @@ final class BlockKernels {
             int ow = oneWideLane(ed, q);
             int rowOff = r * cols;
             int[] laneBlock = ed.region()[q];
-            // Only the lanes from the first to the last running block are visited (running > 0: both exist).
+            // Only the lanes from the first to the last running block are visited (one runs: both exist).
             int bLo = 0;
             while (stopped[bLo]) {
                 bLo++;
@@ -244,12 +243,13 @@ final class BlockKernels {
             while (stopped[bHi]) {
                 bHi--;
             }
+            int jFrom = firstLane(bLo * bs, q) / L * L;
             int jTo = Math.min(n, firstLane((bHi + 1) * bs, q));
-            for (int j = firstLane(bLo * bs, q) / L * L; j < jTo; j += L) {
+            for (int j = jFrom; j < jTo; j += L) {
                 int end = Math.min(j + L, n);
                 int b0 = laneBlock[j];
                 int b1 = laneBlock[end - 1];
-                if (running < blocksAcross && allStopped(stopped, b0, b1)) {
+                if (sc.running < blocksAcross && allStopped(stopped, b0, b1)) {
                     // A stopped block's pixels stay as they are: skipping its lanes writes what they hold.
                     continue;
                 }
@@ -288,61 +288,15 @@ final class BlockKernels {
                 long ones = d.and(1).eq(1).toLong() ^ neg.toLong();
                 long baseBits = base.toLong();
                 long active = baseBits;
-                if (b0 == b1) {
-                    // The usual case: the vector lies inside one running block (a block has bs/2 lanes a parity).
-                    int found = Long.bitCount(emb);
-                    if (found > 0) {
-                        long e = emb;
-                        int kb = k[b0];
-                        if (kb + found > limit) {
-                            long before = Long.expand(1L << (limit - kb), e) - 1;
-                            active &= before;
-                            e &= before;
-                            found = limit - kb;
-                            stopped[b0] = true;
-                            running--;
-                        }
-                        if (found > 0) {
-                            words[first + b0] |= Long.compress(ones & e, e) << (bitStart + kb);
-                            k[b0] = kb + found;
-                        }
-                    }
-                }
-                for (int b = b0; b1 > b0 && b <= b1; b++) {
-                    long seg = laneRange(Math.max(firstLane(b * bs, q) - j, 0),
-                            Math.min(firstLane((b + 1) * bs, q) - j, L));
-                    if (stopped[b]) {
-                        active &= ~seg;
-                        continue;
-                    }
-                    long e = emb & seg;
-                    int kb = k[b];
-                    int found = Long.bitCount(e);
-                    if (kb + found > limit) {
-                        long before = Long.expand(1L << (limit - kb), e) - 1;
-                        active &= ~seg | before;
-                        e &= before;
-                        found = limit - kb;
-                        stopped[b] = true;
-                        running--;
-                    }
-                    if (found > 0) {
-                        words[first + b] |= Long.compress(ones & e, e) << (bitStart + kb);
-                        k[b] = kb + found;
-                    }
+                if (emb != 0 || b1 > b0) {
+                    active = carry(true, emb, ones, active, j, q, b0, b1, bs, limit, bitStart, words, first, sc);
                 }
                 VectorMask<Integer> act = active == baseBits ? base : VectorMask.fromLong(I, active);
                 IntVector delta = tDown.blend(tUp, neg).blend(d.lanewise(VectorOperators.ASHR, 1).sub(d), carrier);
-                IntVector nx = x.blend(x.add(delta), act);
-                IntVector y = IntVector.fromArray(I, ya, j + 1);
-                ShortVector pair = (q == 0 ? nx.and(0xFFFF).or(y.lanewise(VectorOperators.LSHL, 16))
-                        : y.and(0xFFFF).or(nx.lanewise(VectorOperators.LSHL, 16))).reinterpretAsShorts();
-                if (2 * j + 2 * L <= cols) {
-                    pair.intoArray(px, rowOff + 2 * j);
-                } else {
-                    pair.intoArray(px, rowOff + 2 * j, S2.indexInRange(2 * j, cols));
-                }
+                // Back into the ring's row (this pass never reads its own parity again), stored below.
+                x.blend(x.add(delta), act).intoArray(xa, j + 1);
             }
+            storeLanes(px, rowOff, q, xa, jFrom, jTo);
         }
         for (int b = 0; b < blocksAcross; b++) {
             carried[2 * (first + b) + parity] = k[b];

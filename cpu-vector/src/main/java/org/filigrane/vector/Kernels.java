@@ -119,7 +119,17 @@ final class Kernels {
         }
     }
 
-    /** Widens one row in column order into {@code buf[c]} (column sums). */
+    /**
+     * Writes lanes [from, to) of the half-row {@code x} of column parity q back into row {@code off} of
+     * {@code px}. Scalar on purpose: packing int lanes into shorts takes {@code reinterpretAsShorts}, which C2 did
+     * not intrinsify inside the large layer-T kernels (it boxed every vector of their loops, measured with JFR).
+     */
+    static void storeLanes(short[] px, int off, int q, int[] x, int from, int to) {
+        for (int j = from; j < to; j++) {
+            px[off + 2 * j + q] = (short) x[j + 1];
+        }
+    }
+
     /** The deinterleaved row r, loaded into the 3-row ring of {@code sc} unless already there. */
     static int[][] row(Scratch sc, short[] px, int r, int cols, boolean signed) {
         int slot = r % 3;

@@ -16,6 +16,9 @@ final class Scratch {
     final int[] hist4 = new int[Backend.HIST_BINS + 1];
     int[] k = new int[0];
     boolean[] stopped = new boolean[0];
+    /** Layer T's block loops: blocks of the band still running, and the bits of the lanes of one vector. */
+    int running;
+    long laneBits;
     /** The Horner lanes of layer T's cell codes, one per column. */
     short[] codeLanes = new short[0];
     /** The DCT's intermediate pass (64 exact sums) and a spare row. */
