@@ -3,7 +3,7 @@ package org.filigrane.engine;
 import java.util.List;
 
 /**
- * The fast integrity screen of layer T: whether the volume still matches the codes it carries. CRCs catch
+ * The fast integrity screen of layer T: whether the volume still matches the codes it carries. Checksums catch
  * accidental change and naive edits, not a forger who recomputes them; {@link Watermarker#verify} adds the keyed
  * check. A screened volume that fails is re-checked block by block, so the cells are as precise as verify's.
  *

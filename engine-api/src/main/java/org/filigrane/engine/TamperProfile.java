@@ -7,7 +7,7 @@ import org.filigrane.engine.spi.BlockGrid;
  * Block and column geometry of layer T. {@code DEFAULT} localizes to 32x32 blocks with one column code per block:
  * a block's 16-bit code costs the same pixel changes whatever its size, so 32x32 cells change a quarter of what
  * 16x16 cells did (FORMAT.md, "Profiles"); {@code PAPER} reproduces Tan et al.: 18x18
- * blocks whose CRC reads 2x2 sums (9x9 values) and 9x9 columns. Either way the embedding threshold (how many
+ * blocks whose code reads 2x2 sums (9x9 values) and 9x9 columns. Either way the embedding threshold (how many
  * error bins carry bits) is chosen per volume; FORMAT.md has the rule.
  */
 public enum TamperProfile {
@@ -52,7 +52,7 @@ public enum TamperProfile {
         return columnSize == 0 ? block : columnSize;
     }
 
-    /** Bits of each column code carried by the leading slice (16: a CRC-16; 8: its low byte, the paper's size). */
+    /** Bits of each column code carried by the leading slice (16: the whole code; 8: its low byte, the paper's). */
     int columnCodeBits() {
         return columnCodeBits;
     }
