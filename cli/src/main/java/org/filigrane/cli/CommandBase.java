@@ -114,8 +114,7 @@ abstract class CommandBase implements Callable<Integer> {
         List<SeriesSummary> all = DicomReader.survey(in.inputs);
         SeriesSummary chosen = DicomReader.choose(all, in.series);
         try (Progress p = Progress.start("reading", chosen.files().size(), !quiet && !json)) {
-            return DicomReader.read(chosen.files(), new DicomReader.Options(chosen.seriesUid(), allowGaps),
-                    p.consumer());
+            return DicomReader.read(chosen, allowGaps, p.consumer());
         }
     }
 

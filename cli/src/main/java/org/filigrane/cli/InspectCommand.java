@@ -30,7 +30,7 @@ final class InspectCommand extends CommandBase {
             m.put("description", sum.description());
             m.put("files", sum.files().size());
             try {
-                DicomSeries s = DicomReader.read(sum.files(), new DicomReader.Options(sum.seriesUid(), true));
+                DicomSeries s = DicomReader.read(sum, true, i -> { });
                 m.put("volume", seriesJson(s));
                 m.put("transferSyntax", s.objects().get(0).transferSyntax());
                 FiligraneHeader h = FiligraneHeader.read(s.objects().get(0).attributes());

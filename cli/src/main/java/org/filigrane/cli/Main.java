@@ -1,7 +1,8 @@
 package org.filigrane.cli;
 
 import java.io.PrintWriter;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,20 +22,22 @@ import picocli.CommandLine.Command;
                 ExitCode.HELP})
 public final class Main implements Runnable {
     /**
-     * The subcommands, in the order --help lists them. A new command is one class (see {@link CommandBase}) and one
-     * line here.
+     * The subcommands by name (each its class's {@code @Command} name), in the order --help lists them. A new
+     * command is one class (see {@link CommandBase}) and one line here.
      */
-    static final List<Class<?>> COMMANDS = List.of(
-            EmbedCommand.class,
-            VerifyCommand.class,
-            RestoreCommand.class,
-            InspectCommand.class,
-            CapacityCommand.class,
-            KeygenCommand.class,
-            Demo.class,
-            Bench.class,
-            LedgerCommand.class, TraceCommand.class, RouteCommand.class,
-            BatchCommand.class);
+    static final Map<String, Class<?>> COMMANDS = commands(
+            "embed", EmbedCommand.class,
+            "verify", VerifyCommand.class,
+            "restore", RestoreCommand.class,
+            "inspect", InspectCommand.class,
+            "capacity", CapacityCommand.class,
+            "keygen", KeygenCommand.class,
+            "demo", Demo.class,
+            "bench", Bench.class,
+            "ledger", LedgerCommand.class,
+            "trace", TraceCommand.class,
+            "route", RouteCommand.class,
+            "batch", BatchCommand.class);
 
     /** Environment lookup (tests replace it). */
     static Function<String, String> env = System::getenv;
@@ -63,8 +66,14 @@ public final class Main implements Runnable {
             ENGINE_LOG.setLevel(Level.WARNING);
         }
         CommandLine cl = new CommandLine(new Main());
-        for (Class<?> command : COMMANDS) {
-            cl.addSubcommand(command);
+        // picocli builds each registered command's model by reflection (a third of a one-shot embed's start-up
+        // with all twelve): a run that names its command gets only that one; anything else (--help, a typo that
+        // picocli suggests a name for) gets them all.
+        Class<?> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (named != null) {
+            cl.addSubcommand(args[0], named);
+        } else if (!(args.length == 1 && (args[0].equals("--version") || args[0].equals("-V")))) {
+            COMMANDS.forEach(cl::addSubcommand);
         }
         cl.setOut(out);
         cl.setErr(err);
@@ -89,6 +98,14 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    private static Map<String, Class<?>> commands(Object... nameThenClass) {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        for (int i = 0; i < nameThenClass.length; i += 2) {
+            m.put((String) nameThenClass[i], (Class<?>) nameThenClass[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     static String message(Throwable e) {

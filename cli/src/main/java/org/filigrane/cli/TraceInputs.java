@@ -35,7 +35,7 @@ final class TraceInputs {
         List<Item> items = new ArrayList<>();
         List<SeriesSummary> all = DicomReader.survey(List.of(path));
         for (SeriesSummary s : all) {
-            DicomSeries series = DicomReader.read(s.files(), new DicomReader.Options(s.seriesUid(), true));
+            DicomSeries series = DicomReader.read(s, true, i -> { });
             items.add(new Item(path + (all.size() > 1 ? " (series " + s.seriesUid() + ")" : ""), series.volume()));
         }
         return items;

@@ -205,4 +205,29 @@ class CliErrorsTest {
         assertEquals(ExitCode.USAGE, r.code(), r.all());
         assertTrue(r.err().contains("\tat "), r.err());
     }
+
+    @Test
+    void everyCommandIsRegisteredUnderItsOwnNameAndHelpListsThemAll() {
+        // Main registers only the command a run names; its table must say what each class's annotation says.
+        Main.COMMANDS.forEach((name, type) -> assertEquals(name,
+                type.getAnnotation(picocli.CommandLine.Command.class).name(), type.getName()));
+        Run help = run("--help");
+        assertEquals(0, help.code(), help.all());
+        for (String name : Main.COMMANDS.keySet()) {
+            assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith(name + " ")), name + "\n" + help.out());
+        }
+        Run none = run();
+        assertEquals(ExitCode.USAGE, none.code(), none.all());
+        assertTrue(none.err().contains("choose a command: " + String.join(", ", Main.COMMANDS.keySet())), none.err());
+        Run typo = run("embd");
+        assertEquals(ExitCode.USAGE, typo.code(), typo.all());
+        assertTrue(typo.err().contains("embed"), typo.err());
+        Run version = run("--version");
+        assertEquals(0, version.code(), version.all());
+        assertTrue(version.out().startsWith("filigrane "), version.out());
+        // Only the named command is registered: its usage still names it under the top-level command.
+        Run sub = run("capacity");
+        assertEquals(ExitCode.USAGE, sub.code(), sub.all());
+        assertTrue(sub.err().contains("Usage: filigrane capacity"), sub.err());
+    }
 }

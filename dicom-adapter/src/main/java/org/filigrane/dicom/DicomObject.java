@@ -187,16 +187,55 @@ public final class DicomObject {
      * these give back every stored bit of Pixel Data; watermarking and restoring never change them.
      */
     byte[] unstoredBitsHash() {
-        if (leanLength >= 0 && leanTail.length == 0) {
-            // A lean object without padding: all zeros, the same hash for every object of this shape.
-            return LEAN_HASHES.computeIfAbsent((long) unstoredLength() << 1 | (format.bitsAllocated() == 16 ? 1 : 0),
+        // A lean object without padding, or any object whose samples are all canonical with no padding (the usual
+        // case): the hashed bytes are all zeros, the same hash for every object of this shape.
+        boolean zeros = leanLength >= 0 ? leanTail.length == 0
+                : unstoredLength() == rows * columns * frames && allCanonical();
+        if (zeros) {
+            return ZERO_HASHES.computeIfAbsent((long) unstoredLength() << 1 | (format.bitsAllocated() == 16 ? 1 : 0),
                     k -> computeUnstoredBitsHash()).clone();
         }
         return computeUnstoredBitsHash();
     }
 
-    /** Hashes of padding-free lean objects by length and width (a batch meets a few shapes, many times each). */
-    private static final java.util.Map<Long, byte[]> LEAN_HASHES = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Hashes of all-zero unstored bits by length and width (a batch meets a few shapes, many times each; a one-shot
+     * command hashes its inputs and then its decoded outputs, of one shape).
+     */
+    private static final java.util.Map<Long, byte[]> ZERO_HASHES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Whether no sample has a bit outside Bits Stored that deviates from its canonical form: always so when Bits
+     * Stored fills the sample (the value is the raw sample); 16-bit samples are scanned with the arithmetic of
+     * {@link #unstoredBitsHash16}; other layouts (8-bit samples below 8 stored bits, 16-bit samples in OB) answer
+     * false and are hashed in full.
+     */
+    private boolean allCanonical() {
+        if (format.bitsStored() == format.bitsAllocated()) {
+            return true;
+        }
+        if (format.bitsAllocated() != 16 || words == null) {
+            return false;
+        }
+        int bits = format.bitsStored();
+        int low = (1 << bits) - 1;
+        int shift = 32 - bits;
+        if (format.signed()) {
+            for (short w : words) {
+                int r = w & 0xFFFF;
+                if ((r ^ ((((r & low) << shift) >> shift) & 0xFFFF)) != 0) {
+                    return false;
+                }
+            }
+        } else {
+            for (short w : words) {
+                if ((w & ~low & 0xFFFF) != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
 
     private byte[] computeUnstoredBitsHash() {
         java.security.MessageDigest md = AttributeDigest.sha256();

@@ -179,13 +179,21 @@ public final class DicomReader {
      */
     public static DicomSeries read(List<Path> inputs, Options options, IntConsumer progress)
             throws DicomInputException {
-        SeriesSummary chosen = choose(survey(inputs), options.seriesUid());
+        return read(choose(survey(inputs), options.seriesUid()), options.allowGaps(), progress);
+    }
+
+    /**
+     * Reads a series that {@link #survey} found, as {@link #read(List, Options, IntConsumer)} would read its files,
+     * without surveying them again (a one-shot command surveys its inputs once, to choose the series).
+     */
+    public static DicomSeries read(SeriesSummary chosen, boolean allowGaps, IntConsumer progress)
+            throws DicomInputException {
         List<DicomObject> objects = new ArrayList<>();
         for (Path f : chosen.files()) {
             objects.add(DicomObject.read(f));
             progress.accept(objects.size());
         }
-        return assemble(chosen.seriesUid(), objects, options.allowGaps());
+        return assemble(chosen.seriesUid(), objects, allowGaps);
     }
 
     /** The summary matching {@code uid} (exact or unique prefix), or the only one. */

@@ -316,19 +316,21 @@ public final class DicomWatermarking {
                 objects.add(DicomObject.parse(targets.get(i), files.get(i)));
             }
             DicomSeries back = DicomReader.assemble("", objects, true);
-            Verification v = verify(back, watermarker);
+            // One search of the volume gives the verification and, when AUTHENTIC, the restored volume.
+            Watermarker.Checked checked = watermarker.verifyAndRestore(back.volume());
+            Verification v = verify(back, checked.report());
             if (v.status() != Status.AUTHENTIC || !v.attributes().isEmpty()) {
                 throw new IOException("self-check of the output failed: it verifies as " + v.status() + " ("
                         + v.pixels().detail() + (v.attributes().isEmpty() ? "" : "; " + v.attributes().get(0)
                         .detail()) + "); nothing was written");
             }
-            Volume restored = watermarker.restore(back.volume());
+            Volume restored = checked.restored();
             // With layer D, restoration gives D's output (D is not removable); the engine checked it by its hash.
             if (!robust && !restored.sameContent(input.volume())) {
                 throw new IOException("self-check of the output failed: restoration does not give back the input's "
                         + "pixels; nothing was written");
             }
-        } catch (DicomInputException | WatermarkException e) {
+        } catch (DicomInputException e) {
             throw new IOException("self-check of the output failed: " + e.getMessage() + "; nothing was written", e);
         }
     }
@@ -385,7 +387,11 @@ public final class DicomWatermarking {
      * a foreign series.
      */
     public static Verification verify(DicomSeries series, Watermarker watermarker) {
-        VerificationReport report = watermarker.verify(series.volume());
+        return verify(series, watermarker.verify(series.volume()));
+    }
+
+    /** {@link #verify} with the engine's report on the series' volume already made. */
+    private static Verification verify(DicomSeries series, VerificationReport report) {
         FiligraneHeader header = FiligraneHeader.read(series.objects().get(0).attributes());
         List<AttributeFinding> findings = new ArrayList<>();
         List<Integer> missing = missingObjects(series);
@@ -499,13 +505,14 @@ public final class DicomWatermarking {
         requireReadableFormat(series);
         List<Path> sources = series.objects().stream().map(DicomObject::path).toList();
         List<Path> targets = plan.targets(sources);
-        Verification v = verify(series, watermarker);
+        Watermarker.Checked checked = watermarker.verifyAndRestore(series.volume());
+        Verification v = verify(series, checked.report());
         if (v.status() != Status.AUTHENTIC) {
             throw new RestoreRefusedException(v);
         }
         plan.checkWritable(targets);
         boolean robust = v.header() != null && v.header().layers().contains("D");
-        Volume restored = watermarker.restore(series.volume());
+        Volume restored = checked.restored();
         String derivedSeries = newUid();
         List<byte[]> files = new ArrayList<>();
         for (int i = 0; i < series.objects().size(); i++) {
@@ -728,12 +735,13 @@ public final class DicomWatermarking {
     public static Restored restoreStreamed(DicomSeries series, Watermarker watermarker, Path root,
             List<Path> targets, IntConsumer progress) throws WatermarkException, IOException {
         List<Path> sources = series.objects().stream().map(DicomObject::path).toList();
-        Verification v = verify(series, watermarker);
+        Watermarker.Checked checked = watermarker.verifyAndRestore(series.volume());
+        Verification v = verify(series, checked.report());
         if (v.status() != Status.AUTHENTIC) {
             throw new RestoreRefusedException(v);
         }
         boolean robust = v.header() != null && v.header().layers().contains("D");
-        Volume restored = watermarker.restore(series.volume());
+        Volume restored = checked.restored();
         String derivedSeries = newUid();
         List<byte[]> files = new java.util.AbstractList<>() {
             @Override

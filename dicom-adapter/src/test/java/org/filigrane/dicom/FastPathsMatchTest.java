@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The adapter's faster internals against the straightforward code they replaced, kept here as the oracle, so that
  * format 2 stays byte for byte what it was: each attribute's canonical hash (a reused digest and encoder per thread
  * instead of new ones per attribute) on every attribute of pydicom's test files and of the sample series, and the
- * unstored-bits hash of 16-bit samples (one tight loop) on random raw words, signed and unsigned, with padding.
+ * unstored-bits hash of 16-bit samples (one tight loop; all-canonical samples: the hash of zeros kept per shape) on
+ * random raw words, signed and unsigned, with padding, and of 8-bit samples.
  */
 class FastPathsMatchTest {
     @TempDir
@@ -80,23 +81,61 @@ class FastPathsMatchTest {
         for (int bitsStored : new int[] {8, 10, 12, 15, 16}) {
             for (boolean signed : new boolean[] {false, true}) {
                 for (int padding : new int[] {0, 1, 7}) {
+                    // noisy: some samples with any bits at all above Bits Stored; else all canonical (the hash of
+                    // zeros, kept per shape), except at most one sample when oneOff
+                    for (int kind = 0; kind < 3; kind++) {
+                        int rows = 1 + rnd.nextInt(40);
+                        int columns = 1 + rnd.nextInt(40);
+                        short[] words = new short[rows * columns + padding];
+                        for (int i = 0; i < words.length; i++) {
+                            int v = rnd.nextInt(1 << bitsStored);
+                            words[i] = (short) (kind == 0 && rnd.nextInt(4) == 0 ? rnd.nextInt(1 << 16) : signed
+                                    ? ((v << (32 - bitsStored)) >> (32 - bitsStored)) : v);
+                        }
+                        if (kind == 2) {
+                            words[rnd.nextInt(rows * columns)] ^= (short) (1 << (15 - rnd.nextInt(16)));
+                        }
+                        DicomObject o = object(rows, columns, bitsStored, signed, words);
+                        assertArrayEquals(oracleUnstoredBits(o), o.unstoredBitsHash(), "seed " + seed + ", "
+                                + bitsStored + " bits, signed " + signed + ", padding " + padding + ", kind " + kind);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertTrue(checked == 90, checked + " cases");
+    }
+
+    @Test
+    void unstoredBitsHashOf8BitSamplesMatchesTheSampleBySampleForm() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("FastPathsMatchTest 8-bit seed " + seed);
+        Random rnd = new Random(seed);
+        int checked = 0;
+        for (int bitsStored : new int[] {5, 7, 8}) {
+            for (boolean signed : new boolean[] {false, true}) {
+                for (boolean noisy : new boolean[] {false, true}) {
                     int rows = 1 + rnd.nextInt(40);
-                    int columns = 1 + rnd.nextInt(40);
-                    short[] words = new short[rows * columns + padding];
-                    for (int i = 0; i < words.length; i++) {
-                        // mostly canonical samples, some with any bits at all above Bits Stored
+                    int columns = 2 * (1 + rnd.nextInt(20));
+                    byte[] bytes = new byte[rows * columns];
+                    for (int i = 0; i < bytes.length; i++) {
                         int v = rnd.nextInt(1 << bitsStored);
-                        words[i] = (short) (rnd.nextInt(4) == 0 ? rnd.nextInt(1 << 16) : signed
+                        bytes[i] = (byte) (noisy && rnd.nextInt(4) == 0 ? rnd.nextInt(256) : signed
                                 ? ((v << (32 - bitsStored)) >> (32 - bitsStored)) : v);
                     }
-                    DicomObject o = object(rows, columns, bitsStored, signed, words);
-                    assertArrayEquals(oracleUnstoredBits(o), o.unstoredBitsHash(), "seed " + seed + ", "
-                            + bitsStored + " bits, signed " + signed + ", padding " + padding);
+                    DicomObject o = object8(rows, columns, bitsStored, signed, bytes);
+                    MessageDigest md = AttributeDigest.sha256();
+                    for (int i = 0; i < bytes.length; i++) {
+                        int r = o.raw(i);
+                        md.update((byte) (r ^ o.canonical(o.value(r))));
+                    }
+                    assertArrayEquals(md.digest(), o.unstoredBitsHash(), "seed " + seed + ", " + bitsStored
+                            + " bits, signed " + signed + ", noisy " + noisy);
                     checked++;
                 }
             }
         }
-        assertTrue(checked == 30, checked + " cases");
+        assertTrue(checked == 12, checked + " cases");
     }
 
     // ---- the oracles: the code as it was before it was made faster ----
@@ -190,6 +229,29 @@ class FastPathsMatchTest {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         l.write(b, TransferSyntax.ExplicitVRLittleEndian, true, true);
         return DicomObject.parse(Path.of("random.dcm"), b.toByteArray());
+    }
+
+    private static DicomObject object8(int rows, int columns, int bitsStored, boolean signed, byte[] bytes)
+            throws Exception {
+        AttributeList l = new AttributeList();
+        put(l, TagFromName.SOPClassUID, "1.2.840.10008.5.1.4.1.1.7");
+        put(l, TagFromName.SOPInstanceUID, DicomWatermarking.newUid());
+        put(l, TagFromName.SeriesInstanceUID, DicomWatermarking.newUid());
+        put(l, TagFromName.SamplesPerPixel, "1");
+        put(l, TagFromName.PhotometricInterpretation, "MONOCHROME2");
+        put(l, TagFromName.Rows, Integer.toString(rows));
+        put(l, TagFromName.Columns, Integer.toString(columns));
+        put(l, TagFromName.BitsAllocated, "8");
+        put(l, TagFromName.BitsStored, Integer.toString(bitsStored));
+        put(l, TagFromName.HighBit, Integer.toString(bitsStored - 1));
+        put(l, TagFromName.PixelRepresentation, signed ? "1" : "0");
+        com.pixelmed.dicom.OtherByteAttribute px = new com.pixelmed.dicom.OtherByteAttribute(TagFromName.PixelData);
+        px.setValues(bytes);
+        l.put(px);
+        FileMetaInformation.addFileMetaInformation(l, TransferSyntax.ExplicitVRLittleEndian, "FILIGRANE");
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        l.write(b, TransferSyntax.ExplicitVRLittleEndian, true, true);
+        return DicomObject.parse(Path.of("random8.dcm"), b.toByteArray());
     }
 
     private static void put(AttributeList l, com.pixelmed.dicom.AttributeTag tag, String value) throws Exception {

@@ -36,8 +36,9 @@ public final class Watermarker implements AutoCloseable {
     private final TrustedIssuers trusted;
     private final ReversibleLayer reversible;
     private final TamperLayer tamper;
-    private final RobustLayer robust;
-    private final RobustTracer tracer;
+    /** Layer D's layout and tracer, built on first use (a HKDF and keyed shuffles a run without D never needs). */
+    private RobustLayer robust;
+    private RobustTracer tracer;
     /**
      * Recipient-slot chips of recently traced candidates (LRU, at most {@link #CHIP_CACHE} entries, 512 bytes each):
      * tracing many images against one ledger derives each candidate's pattern once. Memory only, never written.
@@ -58,9 +59,20 @@ public final class Watermarker implements AutoCloseable {
         this.trusted = trusted;
         this.reversible = new ReversibleLayer(backend);
         this.tamper = new TamperLayer(backend);
-        // Layer D: one layout for all recipients (the detector finds the geometry once), signs per recipient.
-        this.robust = issuer != null ? new RobustLayer(backend, issuer.derive(ROBUST_LAYOUT_PURPOSE, "")) : null;
-        this.tracer = robust != null ? new RobustTracer(robust) : null;
+    }
+
+    /** Layer D: one layout for all recipients (the detector finds the geometry once), signs per recipient. */
+    private synchronized RobustLayer robust() {
+        if (robust == null) {
+            robust = new RobustLayer(backend, issuer("layer D").derive(ROBUST_LAYOUT_PURPOSE, ""));
+            tracer = new RobustTracer(robust);
+        }
+        return robust;
+    }
+
+    private synchronized RobustTracer tracer() {
+        robust();
+        return tracer;
     }
 
     /** An issuer's watermarker (embeds, and verifies what this issuer signed), backend {@code auto}. */
@@ -269,7 +281,31 @@ public final class Watermarker implements AutoCloseable {
     /** Says whether the volume is authentic, tampered (and where), foreign to this key, or not watermarked. */
     public VerificationReport verify(Volume volume) {
         Objects.requireNonNull(volume, "volume");
+        return report(find(volume));
+    }
+
+    /**
+     * A verification and, when it says AUTHENTIC, the restored volume, from one search of the volume: what
+     * {@link #verify} and then {@link #restore} give, at the cost of one of them. AUTHENTIC includes every condition
+     * under which {@link #restore} returns (R's header and payload decode, a trusted issuer signed them, the layer
+     * flags match, the restored pixels hash to the signed SHA-256), and both take the volume the same search found.
+     * Stricter than {@link #restore} alone, which may restore a volume whose T blocks failed but whose R hash holds.
+     *
+     * @param report   the verification, as {@link #verify} gives it
+     * @param restored the volume {@link #restore} gives when {@code report} says AUTHENTIC; null otherwise
+     */
+    public record Checked(VerificationReport report, Volume restored) {
+    }
+
+    /** {@link #verify} and, when AUTHENTIC, {@link #restore} in one search (see {@link Checked}). */
+    public Checked verifyAndRestore(Volume volume) {
+        Objects.requireNonNull(volume, "volume");
         Found found = find(volume);
+        VerificationReport report = report(found);
+        return new Checked(report, report.status() == VerificationReport.Status.AUTHENTIC ? found.volume : null);
+    }
+
+    private VerificationReport report(Found found) {
         if (found == null) {
             return VerificationReport.notWatermarked();
         }
@@ -399,7 +435,8 @@ public final class Watermarker implements AutoCloseable {
     private void embedRobust(Volume w, WatermarkSpec spec) {
         RobustLayer.RecipientKey recipientKey = new RobustLayer.RecipientKey(issuer("layer D").derive(
                 ROBUST_PURPOSE, spec.recipient()));
-        robust.embed(w, robust.pattern(recipientKey, spec.robustId()), spec.displayWindow());
+        RobustLayer d = robust();
+        d.embed(w, d.pattern(recipientKey, spec.robustId()), spec.displayWindow());
     }
 
     /**
@@ -433,6 +470,7 @@ public final class Watermarker implements AutoCloseable {
         }
         // Deriving a recipient's key (HKDF) and pattern (HMAC streams) is the cost of a new candidate: on every core.
         java.util.Map<String, RobustLayer.RecipientKey> keys = new java.util.concurrent.ConcurrentHashMap<>();
+        RobustLayer robust = robust();
         missing.parallelStream().forEach(i -> {
             RobustCandidate c = list.get(i);
             RobustLayer.RecipientKey k = keys.computeIfAbsent(c.recipient(),
@@ -444,7 +482,7 @@ public final class Watermarker implements AutoCloseable {
         for (int i = 0; i < known.length; i++) {
             prepared.add(new RobustTracer.Prepared(list.get(i), known[i]));
         }
-        return tracer.trace(image, prepared, rescaleSearch);
+        return tracer().trace(image, prepared, rescaleSearch);
     }
 
     /**
@@ -475,6 +513,8 @@ public final class Watermarker implements AutoCloseable {
         RobustLayer.RecipientKey k = new RobustLayer.RecipientKey(issuer("layer D detection").derive(ROBUST_PURPOSE,
                 recipient));
         java.util.Map<Long, int[]> tallies = new java.util.LinkedHashMap<>();
+        RobustLayer robust = robust();
+        RobustTracer tracer = tracer();
         for (int s = 0; s < volume.slices(); s++) {
             for (RobustTracer.Geometry g : tracer.search(volume, s, false, RobustTracer.KEEP)) {
                 Long id = tracer.decode(k, g);

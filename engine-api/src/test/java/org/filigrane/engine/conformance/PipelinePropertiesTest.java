@@ -403,6 +403,64 @@ public abstract class PipelinePropertiesTest {
         assertEquals(Status.NOT_WATERMARKED, wm.verify(v).status());
     }
 
+    /**
+     * {@code verifyAndRestore} (one search, used by the DICOM self-check and restore) says exactly what
+     * {@code verify} says, and restores, to exactly {@code restore}'s pixels, when and only when that is AUTHENTIC:
+     * on authentic volumes of every format, on damaged ones, on another issuer's and on foreign ones.
+     */
+    @Test
+    void verifyAndRestoreInOneSearchAgreesWithVerifyThenRestore() throws Exception {
+        Watermarker wm = watermarker(KEY);
+        Watermarker other = watermarker(OTHER_KEY);
+        SplittableRandom r = new SplittableRandom(BASE_SEED ^ 0x5eed);
+        int authentic = 0;
+        int refused = 0;
+        for (int i = 0; i < 40; i++) {
+            long seed = BASE_SEED + 7919L * i;
+            Volume v = RandomVolumes.any(seed);
+            Volume marked;
+            try {
+                marked = wm.embed(v, WatermarkSpec.reversible("rcpt", "one search")).volume();
+            } catch (CapacityExceededException e) {
+                continue;
+            }
+            // Unchanged, a few samples changed (which may leave it authentic only if nothing changed), and another
+            // issuer's key: each must agree with verify then restore.
+            Volume damaged = marked.copy();
+            for (int k = 1 + r.nextInt(5); k > 0; k--) {
+                int s = r.nextInt(v.slices());
+                int row = r.nextInt(v.rows());
+                int col = r.nextInt(v.columns());
+                int x = damaged.get(s, row, col);
+                damaged.set(s, row, col, x == v.format().min() ? x + 1 : x - 1);
+            }
+            for (Volume candidate : List.of(marked, damaged)) {
+                for (Watermarker w : List.of(wm, other)) {
+                    String what = "seed " + seed + " " + v + (candidate == marked ? " unchanged" : " damaged")
+                            + (w == wm ? "" : ", other issuer");
+                    Watermarker.Checked checked = w.verifyAndRestore(candidate);
+                    assertEquals(w.verify(candidate), checked.report(), what);
+                    if (checked.report().status() == Status.AUTHENTIC) {
+                        authentic++;
+                        assertTrue(checked.restored().sameContent(w.restore(candidate)), what);
+                        assertTrue(checked.restored().sameContent(v), what);
+                    } else {
+                        refused++;
+                        // (restore alone may still succeed where T's blocks failed but R's hash holds: this
+                        // call restores only what verifies AUTHENTIC, which is all its callers accept.)
+                        assertEquals(null, checked.restored(), what);
+                    }
+                }
+            }
+            Volume foreign = RandomVolumes.any(seed * 31 + 1);
+            Watermarker.Checked none = wm.verifyAndRestore(foreign);
+            assertEquals(Status.NOT_WATERMARKED, none.report().status(), "foreign " + foreign);
+            assertEquals(null, none.restored());
+        }
+        System.out.println("verifyAndRestore: " + authentic + " authentic, " + refused + " refused");
+        assertTrue(authentic >= 10 && refused >= 30, authentic + " authentic, " + refused + " refused");
+    }
+
     @Test
     void damagedVolumesGiveAVerdictNeverAnException() throws Exception {
         Watermarker wm = watermarker(KEY);
