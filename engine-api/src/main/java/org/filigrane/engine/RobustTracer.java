@@ -14,10 +14,12 @@ import java.util.List;
  * point; its decisions rest on a bound that holds whatever the image (docs/FORMAT-D.md, "Detection").
  *
  * <p>Geometry: the copy is brought upright (each of the 8 flips and quarter turns undone) and, in a second pass,
- * resampled by each trial scale; the five band coefficients of the 8x8 block at every pixel offset are computed
+ * resampled by trial scales; the five band coefficients of the 8x8 block at every pixel offset are computed
  * densely, turned into votes (divided by their median magnitude and clipped to [-1, 1]), folded modulo the
  * 128-pixel tile and centred; every one of the 128 x 128 translations is then scored against the sync pattern.
- * The best {@link #KEEP} geometries per slice and pass go on to candidate scoring.
+ * The best {@link #KEEP} geometries per slice and pass go on to candidate scoring. The second pass first ranks all
+ * trial scales cheaply ({@link #rank}: votes of a few coarse copies, folded again per trial scale) and searches
+ * exactly only at the best {@link #RESCALE_SEARCHES}.
  *
  * <p>Score of a candidate at a geometry: {@code T = sum_i chip_i w_i / sqrt(sum_i w_i^2)} over the 512 recipient
  * slots, w the folded votes there. In a copy that does not carry the candidate, its chips are independent of the
@@ -131,8 +133,9 @@ final class RobustTracer {
 
     /**
      * The best {@code keep} geometries of one slice for one pass: scale 1 with every orientation, or the trial
-     * scales upright. The scale pass ranks every scale by the sync score of a central window of at most 512 x 512
-     * pixels of the resampled copy and searches the whole copy at the best three and their neighbours.
+     * scales upright. The scale pass ranks every trial scale by an approximate sync score ({@link #rank}), refines
+     * each of the best three to the best of itself and its neighbours at thirds of a step (ranked the same way),
+     * and searches the whole copy exactly at those three scales.
      */
     List<Geometry> search(Volume v, int slice, boolean rescaled, int keep) {
         List<Geometry> kept = new ArrayList<>();
@@ -170,15 +173,15 @@ final class RobustTracer {
                 order[i] = i;
             }
             Arrays.sort(order, (a, b) -> Double.compare(rank[b], rank[a]));
-            // Each of the best three is refined to the best of itself and its neighbours at a third of a step, then
-            // searched exactly on the whole copy.
+            // Each of the best three is refined to the best of itself and its neighbours at one and two thirds of a
+            // step either side (ranked the same way), then searched exactly on the whole copy.
             double fine = Math.cbrt(STEP);
             List<Double> chosen = java.util.stream.IntStream.range(0, Math.min(RESCALE_SEARCHES, order.length))
                     .parallel().mapToObj(i -> {
                         double s = SCALES[order[i]];
-                        double[] near = {s / fine, s, s * fine};
+                        double[] near = {s / (fine * fine), s / fine, s, s * fine, s * fine * fine};
                         double[] scores = rank(image, rows, columns, COARSE[coarseOf(s)], near);
-                        int at = 1;
+                        int at = 2;
                         for (int k = 0; k < near.length; k++) {
                             if (scores[k] > scores[at]) {
                                 at = k;
@@ -275,11 +278,11 @@ final class RobustTracer {
             double q = coarse / fine[f];
             int[] rowCell = new int[voteRows];
             for (int r = 0; r < voteRows; r++) {
-                rowCell[r] = (int) (2 * Math.round(((top + 2 * r + 0.5) * q - 0.5) / 2) & (T - 1));
+                rowCell[r] = evenCell((top + 2 * r + 0.5) * q - 0.5);
             }
             int[] cell = new int[voteColumns];
             for (int c = 0; c < voteColumns; c++) {
-                cell[c] = (int) (2 * Math.round(((left + 2 * c + 0.5) * q - 0.5) / 2) & (T - 1));
+                cell[c] = evenCell((left + 2 * c + 0.5) * q - 0.5);
             }
             float[][] fold = new float[5][T * T];
             int[] covered = new int[T * T];
@@ -358,8 +361,13 @@ final class RobustTracer {
         return votes;
     }
 
+    /** The fold cell (one coordinate) of a vote at position {@code y} of a trial scale's copy: the nearest even. */
+    private static int evenCell(double y) {
+        return (int) (2 * Math.round(y / 2) & (T - 1));
+    }
+
     /** The best {@code keep} translations of an upright image. */
-    private List<Geometry> searchUpright(double[] image, int rows, int columns, Dihedral orientation, double scale,
+    List<Geometry> searchUpright(double[] image, int rows, int columns, Dihedral orientation, double scale,
             int keep) {
         if (rows < 16 || columns < 16) {
             return List.of();
@@ -722,14 +730,14 @@ final class RobustTracer {
     }
 
     /** Recipient slots per look-up group: the chips of 8 slots make one byte of a packed pattern. */
-    private static final int GROUPS = MARK / 8;
+    static final int GROUPS = MARK / 8;
 
     /**
      * For each group of 8 recipient slots and each of the 256 sign patterns of its chips (bit j set: chip +1 at
      * slot 8 group + j, else -1), the group's share of the correlation at {@code g}: a candidate's correlation is
      * then 64 look-ups instead of 512 products.
      */
-    private static void fillTable(Geometry g, double[] table) {
+    static void fillTable(Geometry g, double[] table) {
         float[] w = g.weights();
         for (int group = 0; group < GROUPS; group++) {
             int base = group * 256;
@@ -745,7 +753,7 @@ final class RobustTracer {
         }
     }
 
-    private static double correlation(byte[] packed, double[] table) {
+    static double correlation(byte[] packed, double[] table) {
         double sum = 0;
         for (int group = 0; group < GROUPS; group++) {
             sum += table[group * 256 + (packed[group] & 0xFF)];
@@ -753,13 +761,15 @@ final class RobustTracer {
         return sum;
     }
 
-    /** Chips packed 8 to a byte, bit j of byte k for slot 8 k + j (1 for +1). */
+    /** Chips (+1 or -1) packed 8 to a byte, bit j of byte k for slot 8 k + j (1 for +1). */
     static byte[] pack(byte[] chips) {
         byte[] out = new byte[GROUPS];
-        for (int m = 0; m < MARK; m++) {
-            if (chips[m] > 0) {
-                out[m >> 3] |= (byte) (1 << (m & 7));
+        for (int group = 0; group < GROUPS; group++) {
+            int bits = 0;
+            for (int j = 0; j < 8; j++) {
+                bits |= ((chips[8 * group + j] + 1) >> 1) << j;
             }
+            out[group] = (byte) bits;
         }
         return out;
     }
@@ -837,8 +847,9 @@ final class RobustTracer {
         int keep = keep(candidates.size(), slices);
         long perPass = (long) candidates.size() * ((long) slices * keep + (slices > 1 ? 1 : 0));
         long planned = 2 * perPass;
-        // Sync translations examined, for the "mark present" bound.
-        long translations = (long) slices * T * T * (Dihedral.values().length + 3L * SCALES.length);
+        // Sync translations whose exact score can be reported, for the "mark present" bound: the 8 orientations at
+        // scale 1, and every trial scale and its four refinements (which ones are searched depends on the image).
+        long translations = (long) slices * T * T * (Dihedral.values().length + 5L * SCALES.length);
         TraceResult first = pass(v, candidates, false, keep, planned, translations);
         if (first.found() || first.markPresent() || !rescaleSearch) {
             // Found, or the sync pattern placed the mark at scale 1: no rescale to search for.
