@@ -878,9 +878,10 @@ final class RobustTracer {
         }
         boolean markPresent = bestSync > 0
                 && translations * Math.exp(-bestSync * bestSync / 2) <= TraceResult.FALSE_POSITIVE_LIMIT;
-        // Candidates are scored in chunks, one per core; chunks are merged in list order with the same strict
-        // comparisons as one loop, so the result does not depend on the thread count.
-        int chunk = 256;
+        // Candidates are scored in chunks, a few per core (each chunk builds its own look-up tables, so not too
+        // many); chunks are merged in list order with the same strict comparisons as one loop, so the result
+        // depends neither on the thread count nor on the chunk size.
+        int chunk = Math.max(256, -Math.floorDiv(-candidates.size(), 4 * Runtime.getRuntime().availableProcessors()));
         List<Scores> parts = java.util.stream.IntStream.range(0, (candidates.size() + chunk - 1) / chunk).parallel()
                 .mapToObj(part -> score(candidates, part * chunk, Math.min(candidates.size(), (part + 1) * chunk),
                         geometries)).toList();
