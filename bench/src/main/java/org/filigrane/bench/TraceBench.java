@@ -42,9 +42,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Tracing a leaked 8-bit export against the ledger's candidates ({@link Watermarker#trace}): a JPEG 70 export of a
- * marked 12-bit slice (found at scale 1), an unmarked slice (both passes run, nothing found), and the first trace of
- * a fresh watermarker ({@code cold}: every candidate's key and pattern derived). Checked: the marked export must name
- * its recipient and the unmarked one nobody, on every call.
+ * marked 12-bit slice (found at scale 1), the same export shrunk to 0.8x like a screenshot (found by the rescale
+ * pass), an unmarked slice (both passes run, nothing found), and the first trace of a fresh watermarker
+ * ({@code cold}: every candidate's key and pattern derived). Checked: the marked exports must name their recipient
+ * and the unmarked one nobody, on every call.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -66,6 +67,7 @@ public class TraceBench {
     private List<RobustCandidate> list;
     private RobustCandidate truth;
     private Volume leaked;
+    private Volume rescaled;
     private Volume unmarked;
 
     @Setup(Level.Trial)
@@ -81,6 +83,7 @@ public class TraceBench {
         Volume marked = wm.embed(original, new WatermarkSpec(truth.recipient(), "", EnumSet.of(Layer.ROBUST),
                 TamperProfile.DEFAULT, truth.robustId())).volume();
         leaked = jpeg8(marked, 0.7f);
+        rescaled = shrink(leaked, 0.8);
         unmarked = jpeg8(Phantom.generate(0x5EED_D601L, 1, size, size, PixelFormat.unsigned(16, 12)), 0.7f);
         wm.trace(leaked, list);
     }
@@ -106,6 +109,12 @@ public class TraceBench {
         return expectFound(wm.trace(leaked, list));
     }
 
+    /** The marked export shrunk to 0.8x: not found at scale 1, found by the rescale pass. */
+    @Benchmark
+    public TraceResult rescaled() {
+        return expectFound(wm.trace(rescaled, list));
+    }
+
     /** An unmarked JPEG: the scale-1 pass, then the rescale pass, then "not found". */
     @Benchmark
     public TraceResult unmarked() {
@@ -127,6 +136,29 @@ public class TraceBench {
             throw new IllegalStateException("the marked export was not traced: " + t);
         }
         return t;
+    }
+
+    /** An 8-bit slice shrunk by {@code scale} with area averaging (java.awt), as a screenshot at another zoom. */
+    static Volume shrink(Volume v, double scale) {
+        int w = (int) Math.round(v.columns() * scale);
+        int h = (int) Math.round(v.rows() * scale);
+        BufferedImage src = new BufferedImage(v.columns(), v.rows(), BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < v.rows(); y++) {
+            for (int x = 0; x < v.columns(); x++) {
+                src.getRaster().setSample(x, y, 0, v.get(0, y, x));
+            }
+        }
+        BufferedImage dst = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        var g = dst.createGraphics();
+        g.drawImage(src.getScaledInstance(w, h, java.awt.Image.SCALE_AREA_AVERAGING), 0, 0, null);
+        g.dispose();
+        Volume out = Volume.allocate(1, h, w, PixelFormat.unsigned(8, 8));
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                out.set(0, y, x, dst.getRaster().getSample(x, y, 0));
+            }
+        }
+        return out;
     }
 
     /** The slice windowed min..max to 8 bits and saved as JPEG at {@code quality}, read back. */

@@ -14,10 +14,12 @@ import java.util.List;
  * point; its decisions rest on a bound that holds whatever the image (docs/FORMAT-D.md, "Detection").
  *
  * <p>Geometry: the copy is brought upright (each of the 8 flips and quarter turns undone) and, in a second pass,
- * resampled by each trial scale; the five band coefficients of the 8x8 block at every pixel offset are computed
+ * resampled by trial scales; the five band coefficients of the 8x8 block at every pixel offset are computed
  * densely, turned into votes (divided by their median magnitude and clipped to [-1, 1]), folded modulo the
  * 128-pixel tile and centred; every one of the 128 x 128 translations is then scored against the sync pattern.
- * The best {@link #KEEP} geometries per slice and pass go on to candidate scoring.
+ * The best {@link #KEEP} geometries per slice and pass go on to candidate scoring. The second pass first ranks all
+ * trial scales cheaply ({@link #rank}: votes of a few coarse copies, folded again per trial scale) and searches
+ * exactly only at the best {@link #RESCALE_SEARCHES}.
  *
  * <p>Score of a candidate at a geometry: {@code T = sum_i chip_i w_i / sqrt(sum_i w_i^2)} over the 512 recipient
  * slots, w the folded votes there. In a copy that does not carry the candidate, its chips are independent of the
@@ -33,6 +35,12 @@ final class RobustTracer {
     static final double STEP = 1.015;
     /** Trial scales of the second pass: 0.5 to 2 (without 1) in steps of 1.5 %, refined by thirds around the best. */
     static final double[] SCALES = scales();
+    /** Ratio between neighbouring coarse copies of the scale ranking (each serves the trial scales within 4 %). */
+    static final double COARSE_STEP = 1.08;
+    /** Scales of the coarse copies: 0.5 to 2 in steps of {@link #COARSE_STEP}. */
+    static final double[] COARSE = coarse();
+    /** Trial scales searched exactly on the whole copy after the ranking. */
+    static final int RESCALE_SEARCHES = 3;
 
     private static final double[][] COS = new double[8][8];
     private static final int[] BAND_U = {0, 1, 0, 1, 2};
@@ -61,6 +69,25 @@ final class RobustTracer {
             list.add(s);
         }
         return list.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static double[] coarse() {
+        List<Double> list = new ArrayList<>();
+        for (double s = 0.5; s <= 2 * Math.sqrt(COARSE_STEP); s *= COARSE_STEP) {
+            list.add(s);
+        }
+        return list.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** The coarse copy nearest to scale {@code s} (in ratio). */
+    static int coarseOf(double s) {
+        int best = 0;
+        for (int j = 1; j < COARSE.length; j++) {
+            if (Math.abs(Math.log(COARSE[j] / s)) < Math.abs(Math.log(COARSE[best] / s))) {
+                best = j;
+            }
+        }
+        return best;
     }
 
     private final RobustLayer layer;
@@ -106,8 +133,9 @@ final class RobustTracer {
 
     /**
      * The best {@code keep} geometries of one slice for one pass: scale 1 with every orientation, or the trial
-     * scales upright. The scale pass ranks every scale by the sync score of a central window of at most 512 x 512
-     * pixels of the resampled copy and searches the whole copy at the best three and their neighbours.
+     * scales upright. The scale pass ranks every trial scale by an approximate sync score ({@link #rank}), refines
+     * each of the best three to the best of itself and its neighbours at thirds of a step (ranked the same way),
+     * and searches the whole copy exactly at those three scales.
      */
     List<Geometry> search(Volume v, int slice, boolean rescaled, int keep) {
         List<Geometry> kept = new ArrayList<>();
@@ -122,40 +150,49 @@ final class RobustTracer {
             perOrientation.forEach(kept::addAll);
         } else {
             double[] image = values(v.withSlices(slice));
+            int rows = v.rows();
+            int columns = v.columns();
+            // Rank every trial scale (approximate sync scores, see rank()), coarse copies one per core.
             double[] rank = new double[SCALES.length];
-            java.util.stream.IntStream.range(0, SCALES.length).parallel().forEach(i -> {
-                double s = SCALES[i];
-                int rows = (int) Math.floor(v.rows() / s);
-                int columns = (int) Math.floor(v.columns() / s);
-                double[] resampled = resample(image, v.rows(), v.columns(), rows, columns, s);
-                int h = Math.min(rows, RANK_WINDOW);
-                int w = Math.min(columns, RANK_WINDOW);
-                double[] window = new double[h * w];
-                int top = (rows - h) / 2;
-                int left = (columns - w) / 2;
-                for (int r = 0; r < h; r++) {
-                    System.arraycopy(resampled, (top + r) * columns + left, window, r * w, w);
+            Arrays.fill(rank, Double.NEGATIVE_INFINITY);
+            java.util.stream.IntStream.range(0, COARSE.length).parallel().forEach(j -> {
+                List<Integer> mine = new ArrayList<>();
+                for (int i = 0; i < SCALES.length; i++) {
+                    if (coarseOf(SCALES[i]) == j) {
+                        mine.add(i);
+                    }
                 }
-                List<Geometry> g = searchUpright(window, h, w, Dihedral.IDENTITY, s, 1);
-                rank[i] = g.isEmpty() ? Double.NEGATIVE_INFINITY : g.get(0).sync();
+                double[] fine = mine.stream().mapToDouble(i -> SCALES[i]).toArray();
+                double[] scores = rank(image, rows, columns, COARSE[j], fine);
+                for (int m = 0; m < fine.length; m++) {
+                    rank[mine.get(m)] = scores[m];
+                }
             });
             Integer[] order = new Integer[SCALES.length];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
             }
             Arrays.sort(order, (a, b) -> Double.compare(rank[b], rank[a]));
+            // Each of the best three is refined to the best of itself and its neighbours at one and two thirds of a
+            // step either side (ranked the same way), then searched exactly on the whole copy.
             double fine = Math.cbrt(STEP);
-            List<Double> refined = new ArrayList<>();
-            for (int i = 0; i < Math.min(3, order.length); i++) {
-                for (double f : new double[] {1 / fine, 1, fine}) {
-                    refined.add(SCALES[order[i]] * f);
-                }
-            }
-            List<List<Geometry>> perScale = refined.parallelStream().map(s -> {
-                int rows = (int) Math.floor(v.rows() / s);
-                int columns = (int) Math.floor(v.columns() / s);
-                return searchUpright(resample(image, v.rows(), v.columns(), rows, columns, s), rows, columns,
-                        Dihedral.IDENTITY, s, keep);
+            List<Double> chosen = java.util.stream.IntStream.range(0, Math.min(RESCALE_SEARCHES, order.length))
+                    .parallel().mapToObj(i -> {
+                        double s = SCALES[order[i]];
+                        double[] near = {s / (fine * fine), s / fine, s, s * fine, s * fine * fine};
+                        double[] scores = rank(image, rows, columns, COARSE[coarseOf(s)], near);
+                        int at = 2;
+                        for (int k = 0; k < near.length; k++) {
+                            if (scores[k] > scores[at]) {
+                                at = k;
+                            }
+                        }
+                        return near[at];
+                    }).toList();
+            List<List<Geometry>> perScale = chosen.parallelStream().map(s -> {
+                int r = (int) Math.floor(rows / s);
+                int c = (int) Math.floor(columns / s);
+                return searchUpright(resample(image, rows, columns, r, c, s), r, c, Dihedral.IDENTITY, s, keep);
             }).toList();
             perScale.forEach(kept::addAll);
         }
@@ -174,27 +211,163 @@ final class RobustTracer {
 
     /** Bilinear resampling of an {@code rows x columns} image scaled by {@code scale} back to its original size. */
     static double[] resample(double[] in, int inRows, int inColumns, int rows, int columns, double scale) {
+        return resample(in, inRows, inColumns, scale, 0, 0, rows, columns);
+    }
+
+    /**
+     * The {@code rows x columns} window at ({@code top}, {@code left}) of the bilinear resampling by 1 / {@code scale}
+     * of an {@code inRows x inColumns} image: only the window is computed.
+     */
+    static double[] resample(double[] in, int inRows, int inColumns, double scale, int top, int left, int rows,
+            int columns) {
         double[] out = new double[rows * columns];
+        int[] x0 = new int[columns];
+        int[] x1 = new int[columns];
+        double[] fx = new double[columns];
+        for (int c = 0; c < columns; c++) {
+            double x = Math.max(0, Math.min(inColumns - 1, (left + c + 0.5) * scale - 0.5));
+            x0[c] = (int) x;
+            x1[c] = Math.min(inColumns - 1, x0[c] + 1);
+            fx[c] = x - x0[c];
+        }
         for (int r = 0; r < rows; r++) {
-            double y = Math.max(0, Math.min(inRows - 1, (r + 0.5) * scale - 0.5));
+            double y = Math.max(0, Math.min(inRows - 1, (top + r + 0.5) * scale - 0.5));
             int y0 = (int) y;
             int y1 = Math.min(inRows - 1, y0 + 1);
             double fy = y - y0;
+            int a = y0 * inColumns;
+            int b = y1 * inColumns;
             for (int c = 0; c < columns; c++) {
-                double x = Math.max(0, Math.min(inColumns - 1, (c + 0.5) * scale - 0.5));
-                int x0 = (int) x;
-                int x1 = Math.min(inColumns - 1, x0 + 1);
-                double fx = x - x0;
-                double top = in[y0 * inColumns + x0] * (1 - fx) + in[y0 * inColumns + x1] * fx;
-                double bottom = in[y1 * inColumns + x0] * (1 - fx) + in[y1 * inColumns + x1] * fx;
-                out[r * columns + c] = top * (1 - fy) + bottom * fy;
+                double upper = in[a + x0[c]] * (1 - fx[c]) + in[a + x1[c]] * fx[c];
+                double lower = in[b + x0[c]] * (1 - fx[c]) + in[b + x1[c]] * fx[c];
+                out[r * columns + c] = upper * (1 - fy) + lower * fy;
             }
         }
         return out;
     }
 
-    /** The best KEEP translations of an upright image. */
-    private List<Geometry> searchUpright(double[] image, int rows, int columns, Dihedral orientation, double scale,
+    /**
+     * Approximate sync scores of trial scales {@code fine}, all within a few percent of {@code coarse}, for ranking.
+     * The votes of a central window of at most {@link #RANK_WINDOW} pixels of the copy resampled by {@code coarse}
+     * are computed once, at the block offsets on a 2-pixel grid, and folded again for each trial scale: every vote
+     * goes to the cell of its block's position in that scale's copy, rounded to the 2-pixel grid (origins searched
+     * on that grid). A block's terms change little over a few percent of scale; the positions are what drift, and
+     * these are remapped. Ranking only: the scales chosen are searched exactly. Negative infinity where nothing can
+     * be scored.
+     */
+    double[] rank(double[] image, int inRows, int inColumns, double coarse, double[] fine) {
+        double[] out = new double[fine.length];
+        Arrays.fill(out, Double.NEGATIVE_INFINITY);
+        int rows = (int) Math.floor(inRows / coarse);
+        int columns = (int) Math.floor(inColumns / coarse);
+        int h = Math.min(rows, RANK_WINDOW);
+        int w = Math.min(columns, RANK_WINDOW);
+        if (h < 16 || w < 16) {
+            return out;
+        }
+        int top = (rows - h) / 2;
+        int left = (columns - w) / 2;
+        double[] window = resample(image, inRows, inColumns, coarse, top, left, h, w);
+        float[][] votes = evenVotes(window, h, w);
+        if (votes == null) {
+            return out;
+        }
+        int voteRows = (h - 6) / 2;
+        int voteColumns = (w - 6) / 2;
+        for (int f = 0; f < fine.length; f++) {
+            double q = coarse / fine[f];
+            int[] rowCell = new int[voteRows];
+            for (int r = 0; r < voteRows; r++) {
+                rowCell[r] = evenCell((top + 2 * r + 0.5) * q - 0.5);
+            }
+            int[] cell = new int[voteColumns];
+            for (int c = 0; c < voteColumns; c++) {
+                cell[c] = evenCell((left + 2 * c + 0.5) * q - 0.5);
+            }
+            float[][] fold = new float[5][T * T];
+            int[] covered = new int[T * T];
+            for (int r = 0; r < voteRows; r++) {
+                int base = rowCell[r] * T;
+                int line = r * voteColumns;
+                for (int c = 0; c < voteColumns; c++) {
+                    covered[base + cell[c]]++;
+                }
+                for (int k = 0; k < 5; k++) {
+                    float[] cells = fold[k];
+                    float[] from = votes[k];
+                    for (int c = 0; c < voteColumns; c++) {
+                        cells[base + cell[c]] += from[line + c];
+                    }
+                }
+            }
+            center(fold, covered);
+            out[f] = translations(fold, 1, 2).score()[0];
+        }
+        return out;
+    }
+
+    /**
+     * The votes of {@link #fold} at the block offsets (2 r, 2 c) only, {@code votes[k][r * ((columns - 6) / 2) + c]}:
+     * a quarter of the column pass and half of the row pass. Null where {@link #fold} gives null.
+     */
+    private static float[][] evenVotes(double[] image, int rows, int columns) {
+        int outRows = rows - 7;
+        int outColumns = columns - 7;
+        int voteRows = (outRows + 1) / 2;
+        int voteColumns = (outColumns + 1) / 2;
+        double unit = unit(image, columns, outRows, outColumns);
+        if (unit == 0) {
+            return null;
+        }
+        boolean[] clipped = clippedBlocks(image, rows, columns);
+        double[][] ring = new double[3][8 * voteColumns];
+        double[] terms = new double[voteColumns];
+        float[][] votes = new float[5][voteRows * voteColumns];
+        int ready = 0;
+        for (int r = 0; r < outRows; r += 2) {
+            for (; ready < r + 8; ready++) {
+                int to = (ready & 7) * voteColumns;
+                for (int f = 0; f < 3; f++) {
+                    double[] out = ring[f];
+                    Arrays.fill(out, to, to + voteColumns, 0);
+                    for (int y = 0; y < 8; y++) {
+                        double weight = COS[f][y];
+                        int from = ready * columns + y;
+                        for (int c = 0; c < voteColumns; c++) {
+                            out[to + c] += weight * image[from + 2 * c];
+                        }
+                    }
+                }
+            }
+            int line = (r / 2) * voteColumns;
+            for (int k = 0; k < 5; k++) {
+                double[] cos = COS[BAND_U[k]];
+                double[] in = ring[BAND_V[k]];
+                Arrays.fill(terms, 0);
+                for (int x = 0; x < 8; x++) {
+                    double weight = cos[x];
+                    int from = ((r + x) & 7) * voteColumns;
+                    for (int c = 0; c < voteColumns; c++) {
+                        terms[c] += weight * in[from + c];
+                    }
+                }
+                float[] out = votes[k];
+                for (int c = 0; c < voteColumns; c++) {
+                    float vote = (float) Math.max(-1, Math.min(1, terms[c] / unit));
+                    out[line + c] = clipped[r * outColumns + 2 * c] ? 0f : vote;
+                }
+            }
+        }
+        return votes;
+    }
+
+    /** The fold cell (one coordinate) of a vote at position {@code y} of a trial scale's copy: the nearest even. */
+    private static int evenCell(double y) {
+        return (int) (2 * Math.round(y / 2) & (T - 1));
+    }
+
+    /** The best {@code keep} translations of an upright image. */
+    List<Geometry> searchUpright(double[] image, int rows, int columns, Dihedral orientation, double scale,
             int keep) {
         if (rows < 16 || columns < 16) {
             return List.of();
@@ -203,9 +376,36 @@ final class RobustTracer {
         if (fold == null) {
             return List.of();
         }
-        // Sync score of every translation (ty, tx) = (8 a + oy, 8 b + ox): tile position (pr, pc) sits in fold cell
-        // ((8 (pr + a) + oy) mod T, (8 (pc + b) + ox) mod T). Per origin (oy, ox) the cells form a 16 x 16 grid per
-        // band term, copied twice in each direction so that the phase (a, b) is a plain offset.
+        Peaks peaks = translations(fold, keep, 1);
+        List<Geometry> out = new ArrayList<>();
+        for (int i = 0; i < keep && peaks.score[i] > Double.NEGATIVE_INFINITY; i++) {
+            int ty = peaks.at[i] / T;
+            int tx = peaks.at[i] % T;
+            float[] weights = new float[MARK];
+            double squares = 0;
+            for (int m = 0; m < MARK; m++) {
+                int p = markPosition[m];
+                int y = ((p / RobustLayer.TILE) * 8 + ty) & (T - 1);
+                int x = ((p % RobustLayer.TILE) * 8 + tx) & (T - 1);
+                weights[m] = fold[markBand[m]][y * T + x];
+                squares += (double) weights[m] * weights[m];
+            }
+            out.add(new Geometry(orientation, scale, ty, tx, peaks.score[i], weights, squares));
+        }
+        return out;
+    }
+
+    /** The best sync scores of a fold, best first, and their translations {@code ty * T + tx}. */
+    private record Peaks(double[] score, int[] at) {
+    }
+
+    /**
+     * Sync score of every translation (ty, tx) = (8 a + oy, 8 b + ox) of a fold, origins (oy, ox) on a grid of
+     * {@code stride} pixels: tile position (pr, pc) sits in fold cell ((8 (pr + a) + oy) mod T, (8 (pc + b) + ox)
+     * mod T). Per origin the cells form a 16 x 16 grid per band term, copied twice in each direction so that the
+     * phase (a, b) is a plain offset. The best {@code keep}, ties to the first in (oy, ox, a, b) order.
+     */
+    private Peaks translations(float[][] fold, int keep, int stride) {
         double[] best = new double[keep];
         int[] bestAt = new int[keep];
         Arrays.fill(best, Double.NEGATIVE_INFINITY);
@@ -218,27 +418,41 @@ final class RobustTracer {
             index[p] = syncBand[p] * wide * wide + (p / n) * wide + p % n;
         }
         int[] signs = layer.syncSign;
-        for (int oy = 0; oy < 8; oy++) {
-            for (int ox = 0; ox < 8; ox++) {
+        // Per origin, the 256 phases are scored together: each position adds its shifted 16 x 16 block of the grid
+        // to every phase's sums, in position order (the same sums, in the same order, as one phase at a time).
+        double[] sums = new double[n * n];
+        double[] squareSums = new double[n * n];
+        for (int oy = 0; oy < 8; oy += stride) {
+            for (int ox = 0; ox < 8; ox += stride) {
                 for (int k = 0; k < 5; k++) {
+                    float[] cells = fold[k];
                     for (int gy = 0; gy < wide; gy++) {
+                        int row = ((8 * gy + oy) & (T - 1)) * T;
+                        int at = k * wide * wide + gy * wide;
                         for (int gx = 0; gx < wide; gx++) {
-                            float w = fold[k][((8 * gy + oy) & (T - 1)) * T + ((8 * gx + ox) & (T - 1))];
-                            grid[k * wide * wide + gy * wide + gx] = w;
-                            squaresGrid[k * wide * wide + gy * wide + gx] = w * w;
+                            float w = cells[row + ((8 * gx + ox) & (T - 1))];
+                            grid[at + gx] = w;
+                            squaresGrid[at + gx] = w * w;
+                        }
+                    }
+                }
+                Arrays.fill(sums, 0);
+                Arrays.fill(squareSums, 0);
+                for (int p = 0; p < RobustLayer.POSITIONS; p++) {
+                    int sign = signs[p];
+                    for (int a = 0; a < n; a++) {
+                        int from = index[p] + a * wide;
+                        int to = a * n;
+                        for (int b = 0; b < n; b++) {
+                            sums[to + b] += sign * grid[from + b];
+                            squareSums[to + b] += squaresGrid[from + b];
                         }
                     }
                 }
                 for (int a = 0; a < n; a++) {
                     for (int b = 0; b < n; b++) {
-                        int shift = a * wide + b;
-                        double sum = 0;
-                        double squares = 0;
-                        for (int p = 0; p < RobustLayer.POSITIONS; p++) {
-                            int at = index[p] + shift;
-                            sum += signs[p] * grid[at];
-                            squares += squaresGrid[at];
-                        }
+                        double sum = sums[a * n + b];
+                        double squares = squareSums[a * n + b];
                         double score = squares > 0 ? sum / Math.sqrt(squares) : 0;
                         if (score > best[keep - 1]) {
                             int i = keep - 1;
@@ -254,22 +468,7 @@ final class RobustTracer {
                 }
             }
         }
-        List<Geometry> out = new ArrayList<>();
-        for (int i = 0; i < keep && best[i] > Double.NEGATIVE_INFINITY; i++) {
-            int ty = bestAt[i] / T;
-            int tx = bestAt[i] % T;
-            float[] weights = new float[MARK];
-            double squares = 0;
-            for (int m = 0; m < MARK; m++) {
-                int p = markPosition[m];
-                int y = ((p / RobustLayer.TILE) * 8 + ty) & (T - 1);
-                int x = ((p % RobustLayer.TILE) * 8 + tx) & (T - 1);
-                weights[m] = fold[markBand[m]][y * T + x];
-                squares += (double) weights[m] * weights[m];
-            }
-            out.add(new Geometry(orientation, scale, ty, tx, best[i], weights, squares));
-        }
-        return out;
+        return new Peaks(best, bestAt);
     }
 
     /**
@@ -281,68 +480,73 @@ final class RobustTracer {
     private static float[][] fold(double[] image, int rows, int columns) {
         int outRows = rows - 7;
         int outColumns = columns - 7;
-        // Row pass: horizontal frequencies 0..2 of the 8 pixels starting at every column.
-        double[][] rowPass = new double[3][rows * outColumns];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < outColumns; c++) {
-                int at = r * columns + c;
-                for (int f = 0; f < 3; f++) {
-                    double sum = 0;
-                    for (int y = 0; y < 8; y++) {
-                        sum += COS[f][y] * image[at + y];
-                    }
-                    rowPass[f][r * outColumns + c] = sum;
-                }
-            }
-        }
-        double[][] dense = new double[5][outRows * outColumns];
-        for (int k = 0; k < 5; k++) {
-            double[] cos = COS[BAND_U[k]];
-            double[] in = rowPass[BAND_V[k]];
-            double[] out = dense[k];
-            for (int r = 0; r < outRows; r++) {
-                for (int c = 0; c < outColumns; c++) {
-                    double sum = 0;
-                    for (int x = 0; x < 8; x++) {
-                        sum += cos[x] * in[(r + x) * outColumns + c];
-                    }
-                    out[r * outColumns + c] = sum;
-                }
-            }
-        }
-        double[] sample = new double[5 * ((outRows + 7) / 8) * ((outColumns + 7) / 8)];
-        int n = 0;
-        for (int k = 0; k < 5; k++) {
-            for (int r = 0; r < outRows; r += 8) {
-                for (int c = 0; c < outColumns; c += 8) {
-                    double a = Math.abs(dense[k][r * outColumns + c]);
-                    if (a > 0) {
-                        sample[n++] = a;
-                    }
-                }
-            }
-        }
-        if (n == 0) {
+        double unit = unit(image, columns, outRows, outColumns);
+        if (unit == 0) {
             return null;
         }
-        Arrays.sort(sample, 0, n);
-        double unit = sample[n / 2];
         float[][] fold = new float[5][T * T];
         int[] covered = new int[T * T];
         boolean[] clipped = clippedBlocks(image, rows, columns);
+        // One pass down the image: the row pass (horizontal frequencies 0..2 of the 8 pixels starting at every
+        // column) goes into a ring of 8 rows, from which each output row's five band terms are formed and voted at
+        // once, so the working set stays in cache. Loops run along rows (vectorizable); each term still sums its
+        // taps in order, and each cell receives its votes in raster order, exactly as in {@link #bandTerm}. A clipped
+        // offset adds a zero vote (the same sum as skipping it), which keeps the inner loop free of branches.
+        double[][] ring = new double[3][8 * outColumns];
+        double[] terms = new double[outColumns];
+        float[] open = new float[outColumns];
+        int ready = 0;
         for (int r = 0; r < outRows; r++) {
-            for (int c = 0; c < outColumns; c++) {
-                int cell = (r & (T - 1)) * T + (c & (T - 1));
-                covered[cell]++;
-                if (clipped[r * outColumns + c]) {
-                    continue;
+            for (; ready < r + 8; ready++) {
+                int to = (ready & 7) * outColumns;
+                for (int f = 0; f < 3; f++) {
+                    double[] out = ring[f];
+                    Arrays.fill(out, to, to + outColumns, 0);
+                    for (int y = 0; y < 8; y++) {
+                        double weight = COS[f][y];
+                        int from = ready * columns + y;
+                        for (int c = 0; c < outColumns; c++) {
+                            out[to + c] += weight * image[from + c];
+                        }
+                    }
                 }
-                for (int k = 0; k < 5; k++) {
-                    double vote = dense[k][r * outColumns + c] / unit;
-                    fold[k][cell] += (float) Math.max(-1, Math.min(1, vote));
+            }
+            int line = r * outColumns;
+            int rowCell = (r & (T - 1)) * T;
+            for (int c = 0; c < outColumns; c++) {
+                covered[rowCell + (c & (T - 1))]++;
+                open[c] = clipped[line + c] ? 0f : 1f;
+            }
+            for (int k = 0; k < 5; k++) {
+                double[] cos = COS[BAND_U[k]];
+                double[] in = ring[BAND_V[k]];
+                Arrays.fill(terms, 0);
+                for (int x = 0; x < 8; x++) {
+                    double weight = cos[x];
+                    int from = ((r + x) & 7) * outColumns;
+                    for (int c = 0; c < outColumns; c++) {
+                        terms[c] += weight * in[from + c];
+                    }
+                }
+                float[] cells = fold[k];
+                for (int c0 = 0; c0 < outColumns; c0 += T) {
+                    int end = Math.min(T, outColumns - c0);
+                    for (int j = 0; j < end; j++) {
+                        double vote = terms[c0 + j] / unit;
+                        cells[rowCell + j] += open[c0 + j] * (float) Math.max(-1, Math.min(1, vote));
+                    }
                 }
             }
         }
+        center(fold, covered);
+        return fold;
+    }
+
+    /**
+     * Centres a fold: from each band term and each of the 64 offsets within a block, the mean over the tile's
+     * covered cells is taken away.
+     */
+    private static void center(float[][] fold, int[] covered) {
         for (int k = 0; k < 5; k++) {
             for (int oy = 0; oy < 8; oy++) {
                 for (int ox = 0; ox < 8; ox++) {
@@ -370,7 +574,45 @@ final class RobustTracer {
                 }
             }
         }
-        return fold;
+    }
+
+    /**
+     * The vote unit: the median magnitude of the nonzero band terms of the blocks on the grid at (0, 0); 0 when
+     * there are none.
+     */
+    private static double unit(double[] image, int columns, int outRows, int outColumns) {
+        double[] sample = new double[5 * ((outRows + 7) / 8) * ((outColumns + 7) / 8)];
+        int n = 0;
+        for (int k = 0; k < 5; k++) {
+            for (int r = 0; r < outRows; r += 8) {
+                for (int c = 0; c < outColumns; c += 8) {
+                    double a = Math.abs(bandTerm(image, columns, k, r, c));
+                    if (a > 0) {
+                        sample[n++] = a;
+                    }
+                }
+            }
+        }
+        if (n == 0) {
+            return 0;
+        }
+        Arrays.sort(sample, 0, n);
+        return sample[n / 2];
+    }
+
+    /** Band term {@code k} of the 8x8 block at ({@code r}, {@code c}), summed in the order of the dense pass. */
+    private static double bandTerm(double[] image, int columns, int k, int r, int c) {
+        double[] vertical = COS[BAND_U[k]];
+        double[] horizontal = COS[BAND_V[k]];
+        double sum = 0;
+        for (int x = 0; x < 8; x++) {
+            double row = 0;
+            for (int y = 0; y < 8; y++) {
+                row += horizontal[y] * image[(r + x) * columns + c + y];
+            }
+            sum += vertical[x] * row;
+        }
+        return sum;
     }
 
     /**
@@ -430,16 +672,35 @@ final class RobustTracer {
      */
     private static Scores score(List<Prepared> candidates, int from, int to, List<List<Geometry>> geometries) {
         int slices = geometries.size();
+        int count = to - from;
+        int[] first = new int[slices + 1];
+        for (int s = 0; s < slices; s++) {
+            first[s + 1] = first[s] + geometries.get(s).size();
+        }
+        // Correlations by table look-up, geometry by geometry (its table stays in cache): correlation[c][j].
+        double[] correlations = new double[count * first[slices]];
+        double[] table = new double[GROUPS * 256];
+        for (int s = 0; s < slices; s++) {
+            List<Geometry> g = geometries.get(s);
+            for (int i = 0; i < g.size(); i++) {
+                fillTable(g.get(i), table);
+                int j = first[s] + i;
+                for (int c = 0; c < count; c++) {
+                    correlations[c * first[slices] + j] = correlation(candidates.get(from + c).packed(), table);
+                }
+            }
+        }
+        // Then the same comparisons, in the same order, as scoring candidate by candidate.
         Scores out = new Scores(slices);
         for (int c = from; c < to; c++) {
-            Prepared candidate = candidates.get(c);
+            int row = (c - from) * first[slices];
             double combined = 0;
             double combinedSquares = 0;
             for (int s = 0; s < slices; s++) {
                 List<Geometry> g = geometries.get(s);
                 for (int i = 0; i < g.size(); i++) {
                     Geometry geometry = g.get(i);
-                    double correlation = correlation(candidate.chips(), geometry);
+                    double correlation = correlations[row + first[s] + i];
                     if (i == 0) {
                         combined += correlation;
                         combinedSquares += geometry.squares();
@@ -464,6 +725,51 @@ final class RobustTracer {
                     out.bestGeometry = geometries.get(0).isEmpty() ? out.bestGeometry : geometries.get(0).get(0);
                 }
             }
+        }
+        return out;
+    }
+
+    /** Recipient slots per look-up group: the chips of 8 slots make one byte of a packed pattern. */
+    static final int GROUPS = MARK / 8;
+
+    /**
+     * For each group of 8 recipient slots and each of the 256 sign patterns of its chips (bit j set: chip +1 at
+     * slot 8 group + j, else -1), the group's share of the correlation at {@code g}: a candidate's correlation is
+     * then 64 look-ups instead of 512 products.
+     */
+    static void fillTable(Geometry g, double[] table) {
+        float[] w = g.weights();
+        for (int group = 0; group < GROUPS; group++) {
+            int base = group * 256;
+            double none = 0;
+            for (int j = 0; j < 8; j++) {
+                none -= w[8 * group + j];
+            }
+            table[base] = none;
+            for (int bits = 1; bits < 256; bits++) {
+                table[base + bits] = table[base + (bits & (bits - 1))]
+                        + 2.0 * w[8 * group + Integer.numberOfTrailingZeros(bits)];
+            }
+        }
+    }
+
+    static double correlation(byte[] packed, double[] table) {
+        double sum = 0;
+        for (int group = 0; group < GROUPS; group++) {
+            sum += table[group * 256 + (packed[group] & 0xFF)];
+        }
+        return sum;
+    }
+
+    /** Chips (+1 or -1) packed 8 to a byte, bit j of byte k for slot 8 k + j (1 for +1). */
+    static byte[] pack(byte[] chips) {
+        byte[] out = new byte[GROUPS];
+        for (int group = 0; group < GROUPS; group++) {
+            int bits = 0;
+            for (int j = 0; j < 8; j++) {
+                bits |= ((chips[8 * group + j] + 1) >> 1) << j;
+            }
+            out[group] = (byte) bits;
         }
         return out;
     }
@@ -519,8 +825,11 @@ final class RobustTracer {
         return id;
     }
 
-    /** A candidate ready for scoring: its recipient-slot chips. */
-    record Prepared(RobustCandidate candidate, byte[] chips) {
+    /** A candidate ready for scoring: its recipient-slot chips, and the same packed 8 to a byte ({@link #pack}). */
+    record Prepared(RobustCandidate candidate, byte[] chips, byte[] packed) {
+        Prepared(RobustCandidate candidate, byte[] chips) {
+            this(candidate, chips, pack(chips));
+        }
     }
 
     /**
@@ -538,8 +847,9 @@ final class RobustTracer {
         int keep = keep(candidates.size(), slices);
         long perPass = (long) candidates.size() * ((long) slices * keep + (slices > 1 ? 1 : 0));
         long planned = 2 * perPass;
-        // Sync translations examined, for the "mark present" bound.
-        long translations = (long) slices * T * T * (Dihedral.values().length + SCALES.length + 9);
+        // Sync translations whose exact score can be reported, for the "mark present" bound: the 8 orientations at
+        // scale 1, and every trial scale and its four refinements (which ones are searched depends on the image).
+        long translations = (long) slices * T * T * (Dihedral.values().length + 5L * SCALES.length);
         TraceResult first = pass(v, candidates, false, keep, planned, translations);
         if (first.found() || first.markPresent() || !rescaleSearch) {
             // Found, or the sync pattern placed the mark at scale 1: no rescale to search for.
@@ -568,9 +878,10 @@ final class RobustTracer {
         }
         boolean markPresent = bestSync > 0
                 && translations * Math.exp(-bestSync * bestSync / 2) <= TraceResult.FALSE_POSITIVE_LIMIT;
-        // Candidates are scored in chunks, one per core; chunks are merged in list order with the same strict
-        // comparisons as one loop, so the result does not depend on the thread count.
-        int chunk = 256;
+        // Candidates are scored in chunks, a few per core (each chunk builds its own look-up tables, so not too
+        // many); chunks are merged in list order with the same strict comparisons as one loop, so the result
+        // depends neither on the thread count nor on the chunk size.
+        int chunk = Math.max(256, -Math.floorDiv(-candidates.size(), 4 * Runtime.getRuntime().availableProcessors()));
         List<Scores> parts = java.util.stream.IntStream.range(0, (candidates.size() + chunk - 1) / chunk).parallel()
                 .mapToObj(part -> score(candidates, part * chunk, Math.min(candidates.size(), (part + 1) * chunk),
                         geometries)).toList();
