@@ -29,6 +29,27 @@ final class BlockKernels {
         return (c - q + 1) >> 1;
     }
 
+    /**
+     * The first lane of parity q, rounded down to a whole vector, of the first block still carrying (the loops
+     * visit only the lanes from the first to the last running block; one runs, so both exist).
+     */
+    private static int runningFrom(boolean[] stopped, int bs, int q) {
+        int b = 0;
+        while (stopped[b]) {
+            b++;
+        }
+        return firstLane(b * bs, q) / L * L;
+    }
+
+    /** The end (at most n) of the lanes of parity q of the last block still carrying. */
+    private static int runningTo(boolean[] stopped, int blocksAcross, int bs, int q, int n) {
+        int b = blocksAcross - 1;
+        while (stopped[b]) {
+            b--;
+        }
+        return Math.min(n, firstLane((b + 1) * bs, q));
+    }
+
     /** Whether blocks b0 .. b1 have all stopped. */
     private static boolean allStopped(boolean[] stopped, int b0, int b1) {
         for (int b = b0; b <= b1; b++) {
@@ -125,17 +146,8 @@ final class BlockKernels {
             int ow = oneWideLane(ed, q);
             int rowOff = r * cols;
             int[] laneBlock = ed.region()[q];
-            // Only the lanes from the first to the last running block are visited (one runs: both exist).
-            int bLo = 0;
-            while (stopped[bLo]) {
-                bLo++;
-            }
-            int bHi = blocksAcross - 1;
-            while (stopped[bHi]) {
-                bHi--;
-            }
-            int jFrom = firstLane(bLo * bs, q) / L * L;
-            int jTo = Math.min(n, firstLane((bHi + 1) * bs, q));
+            int jFrom = runningFrom(stopped, bs, q);
+            int jTo = runningTo(stopped, blocksAcross, bs, q, n);
             for (int j = jFrom; j < jTo; j += L) {
                 int end = Math.min(j + L, n);
                 int b0 = laneBlock[j];
@@ -234,17 +246,8 @@ final class BlockKernels {
             int ow = oneWideLane(ed, q);
             int rowOff = r * cols;
             int[] laneBlock = ed.region()[q];
-            // Only the lanes from the first to the last running block are visited (one runs: both exist).
-            int bLo = 0;
-            while (stopped[bLo]) {
-                bLo++;
-            }
-            int bHi = blocksAcross - 1;
-            while (stopped[bHi]) {
-                bHi--;
-            }
-            int jFrom = firstLane(bLo * bs, q) / L * L;
-            int jTo = Math.min(n, firstLane((bHi + 1) * bs, q));
+            int jFrom = runningFrom(stopped, bs, q);
+            int jTo = runningTo(stopped, blocksAcross, bs, q, n);
             for (int j = jFrom; j < jTo; j += L) {
                 int end = Math.min(j + L, n);
                 int b0 = laneBlock[j];

@@ -341,16 +341,7 @@ final class RobustTracer {
             }
             int line = (r / 2) * voteColumns;
             for (int k = 0; k < 5; k++) {
-                double[] cos = COS[BAND_U[k]];
-                double[] in = ring[BAND_V[k]];
-                Arrays.fill(terms, 0);
-                for (int x = 0; x < 8; x++) {
-                    double weight = cos[x];
-                    int from = ((r + x) & 7) * voteColumns;
-                    for (int c = 0; c < voteColumns; c++) {
-                        terms[c] += weight * in[from + c];
-                    }
-                }
+                bandTerms(terms, COS[BAND_U[k]], ring[BAND_V[k]], r, voteColumns);
                 float[] out = votes[k];
                 for (int c = 0; c < voteColumns; c++) {
                     float vote = (float) Math.max(-1, Math.min(1, terms[c] / unit));
@@ -518,16 +509,7 @@ final class RobustTracer {
                 open[c] = clipped[line + c] ? 0f : 1f;
             }
             for (int k = 0; k < 5; k++) {
-                double[] cos = COS[BAND_U[k]];
-                double[] in = ring[BAND_V[k]];
-                Arrays.fill(terms, 0);
-                for (int x = 0; x < 8; x++) {
-                    double weight = cos[x];
-                    int from = ((r + x) & 7) * outColumns;
-                    for (int c = 0; c < outColumns; c++) {
-                        terms[c] += weight * in[from + c];
-                    }
-                }
+                bandTerms(terms, COS[BAND_U[k]], ring[BAND_V[k]], r, outColumns);
                 float[] cells = fold[k];
                 for (int c0 = 0; c0 < outColumns; c0 += T) {
                     int end = Math.min(T, outColumns - c0);
@@ -598,6 +580,22 @@ final class RobustTracer {
         }
         Arrays.sort(sample, 0, n);
         return sample[n / 2];
+    }
+
+    /**
+     * The vertical half of the band terms of the 8x8 blocks whose top row is {@code r}, one per column:
+     * {@code terms[c] = sum over x of cos[x] * in[row (r + x) mod 8 of the ring][c]}, rows in this order (the sums
+     * must come out the same in every pass that computes them).
+     */
+    private static void bandTerms(double[] terms, double[] cos, double[] in, int r, int columns) {
+        Arrays.fill(terms, 0);
+        for (int x = 0; x < 8; x++) {
+            double weight = cos[x];
+            int from = ((r + x) & 7) * columns;
+            for (int c = 0; c < columns; c++) {
+                terms[c] += weight * in[from + c];
+            }
+        }
     }
 
     /** Band term {@code k} of the 8x8 block at ({@code r}, {@code c}), summed in the order of the dense pass. */
