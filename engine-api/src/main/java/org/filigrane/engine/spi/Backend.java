@@ -79,7 +79,7 @@ public interface Backend extends AutoCloseable {
     void extractPass(Volume volume, int[] firstRow, int parity, int peak, int threshold, long[][] bitsOut,
             int[] bitLimit);
 
-    // ---- layer T: per-block codes embedded inside each block, column sums through the stack ----
+    // ---- layer T: per-block codes embedded inside each block, column codes through the stack ----
 
     /**
      * The cell code ({@link CellCode}: seed xor body of the samples, or of the 2x2 sums when
