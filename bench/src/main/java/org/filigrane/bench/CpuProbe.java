@@ -14,7 +14,8 @@ import org.filigrane.engine.WatermarkSpec;
  * shared caches). Not a substitute for {@link PipelineBench} on a quiet machine.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.filigrane.bench.CpuProbe \
- *     [volume, default 512x512x200/16] [timed calls, default 12] [backend, default vector]</pre>
+ *     [volume, default 512x512x200/16] [timed calls, default 12] [backend, default vector]
+ *     [operations, default embed,verify,quick]</pre>
  */
 public final class CpuProbe {
     private CpuProbe() {
@@ -24,12 +25,13 @@ public final class CpuProbe {
         String volume = args.length > 0 ? args[0] : "512x512x200/16";
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 12;
         String backend = args.length > 2 ? args[2] : "vector";
+        String[] ops = (args.length > 3 ? args[3] : "embed,verify,quick").split(",");
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         Watermarker wm = Watermarker.create(IssuerKey.of(new byte[32]), Volumes.backend(backend));
         WatermarkSpec spec = WatermarkSpec.reversible("hospital-b", "second opinion, case 42");
         Volume original = Volumes.phantom(volume);
         Volume marked = wm.embed(original, spec).volume();
-        for (String op : new String[] {"embed", "verify", "quick"}) {
+        for (String op : ops) {
             for (int i = 0; i < 6; i++) {
                 run(wm, op, original, marked, spec);
             }

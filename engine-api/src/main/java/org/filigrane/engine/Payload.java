@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.ShortBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -26,17 +27,29 @@ record Payload(String recipient, String message, byte[] keyId, int flags, int[] 
     /** Signed before the payload bytes, so that no other Filigrane signature can be taken for a payload's. */
     private static final byte[] DOMAIN = "filigrane/payload/v2\0".getBytes(StandardCharsets.US_ASCII);
 
-    /** Per-slice SHA-256 (all cores), over each sample's 16 bits, little-endian. */
+    /** Samples converted to bytes at a time: 16 KiB, so the bytes the digest reads are still in L1. */
+    private static final int CHUNK = 8192;
+
+    /**
+     * Per-slice SHA-256 (all cores), over each sample's 16 bits, little-endian. The samples are converted in
+     * chunks that stay in L1: converting a whole slice first would write and read it once more through L2.
+     */
     static byte[][] sliceDigests(Volume v) {
         byte[][] out = new byte[v.slices()][];
-        int bytes = v.rows() * v.columns() * 2;
+        int samples = v.rows() * v.columns();
         ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(
-                () -> ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN));
+                () -> ByteBuffer.allocate(2 * Math.min(CHUNK, samples)).order(ByteOrder.LITTLE_ENDIAN));
         IntStream.range(0, v.slices()).parallel().forEach(s -> {
-            ByteBuffer buffer = buffers.get().clear();
-            buffer.asShortBuffer().put(v.slice(s));
+            ByteBuffer buffer = buffers.get();
+            ShortBuffer shorts = buffer.clear().asShortBuffer();
+            short[] slice = v.slice(s);
             MessageDigest md = sha256();
-            md.update(buffer);
+            for (int i = 0; i < samples; i += CHUNK) {
+                int n = Math.min(CHUNK, samples - i);
+                shorts.clear();
+                shorts.put(slice, i, n);
+                md.update(buffer.array(), 0, 2 * n);
+            }
             out[s] = md.digest();
         });
         return out;
