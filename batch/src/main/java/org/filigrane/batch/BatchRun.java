@@ -69,15 +69,29 @@ public final class BatchRun {
      * @param allowGaps   go on with series whose slice positions leave a gap
      * @param retryFailed take up series an earlier run recorded as failed
      * @param force       replace existing output files that no earlier run of this journal wrote
+     * @param selfCheck   embed: the engine's check of each watermarked volume before it is written (FULL, the
+     *                    default: verification with restoration, when the heap holds it; QUICK: layer T's screen);
+     *                    every output file is decoded and checked either way
      */
     public record Options(Operation operation, Path root, Path manifest, Path output, Path state, Shard shard,
             int workers, WatermarkSpec spec, String recipient, Map<String, String> recipients, boolean allowGaps,
-            boolean retryFailed, boolean force) {
+            boolean retryFailed, boolean force, DicomWatermarking.VolumeCheck selfCheck) {
         public Options {
             recipients = Map.copyOf(recipients);
             if (workers < 1) {
                 throw new IllegalArgumentException("workers must be at least 1");
             }
+            if (selfCheck == null || selfCheck == DicomWatermarking.VolumeCheck.NONE) {
+                throw new IllegalArgumentException("self-check must be FULL or QUICK");
+            }
+        }
+
+        /** With the full self-check. */
+        public Options(Operation operation, Path root, Path manifest, Path output, Path state, Shard shard,
+                int workers, WatermarkSpec spec, String recipient, Map<String, String> recipients, boolean allowGaps,
+                boolean retryFailed, boolean force) {
+            this(operation, root, manifest, output, state, shard, workers, spec, recipient, recipients, allowGaps,
+                    retryFailed, force, DicomWatermarking.VolumeCheck.FULL);
         }
     }
 
@@ -321,7 +335,8 @@ public final class BatchRun {
                     String recipient = recipientOf(sf);
                     WatermarkSpec spec = new WatermarkSpec(recipient, o.spec().message(), o.spec().layers(),
                             o.spec().profile(), o.spec().robustId());
-                    boolean check = verifyVolume(v);
+                    DicomWatermarking.VolumeCheck check = o.selfCheck() == DicomWatermarking.VolumeCheck.FULL
+                            && !verifyVolume(v) ? DicomWatermarking.VolumeCheck.NONE : o.selfCheck();
                     DicomWatermarking.StreamedEmbed w = DicomWatermarking.watermarkInMemory(series, watermarker,
                             key, spec, check);
                     long t2 = System.nanoTime();
@@ -338,7 +353,11 @@ public final class BatchRun {
                     write = (System.nanoTime() - t2) / 1e9;
                     outcome = "embedded";
                     detail = w.result().payloadBits() + " of " + w.result().capacityBits() + " bits of layer R"
-                            + (check ? "" : "; engine self-check of the volume skipped (heap below 3 volumes)");
+                            + switch (check) {
+                                case FULL -> "";
+                                case QUICK -> "; quick self-check (layer T screen, no restoration)";
+                                case NONE -> "; engine self-check of the volume skipped (heap below 3 volumes)";
+                            };
                 }
                 case RESTORE -> {
                     DicomWatermarking.restoreStreamed(series, watermarker, stage, staged, i -> { });

@@ -19,6 +19,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.filigrane.batch.BatchRun;
 import org.filigrane.batch.Shard;
 import org.filigrane.batch.SlurmScript;
+import org.filigrane.dicom.DicomWatermarking;
 import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.Layer;
 import org.filigrane.engine.TamperProfile;
@@ -98,6 +99,24 @@ final class BatchCommand extends CommandBase {
     @Option(names = "--force", description = "replace output files no earlier run of this batch wrote")
     boolean force;
 
+    @Option(names = "--self-check", paramLabel = "full|quick", defaultValue = "full", converter = SelfCheck.class,
+            description = "embed: check of each watermarked volume before it is written. full (default): the "
+            + "engine verifies it and its restoration hashes to the input's signed hash; quick: layer T's integrity "
+            + "screen only (no restoration). Every output file is decoded and checked either way")
+    DicomWatermarking.VolumeCheck selfCheck;
+
+    /** full|quick, case-insensitive; NONE is not the user's to choose. */
+    static final class SelfCheck implements picocli.CommandLine.ITypeConverter<DicomWatermarking.VolumeCheck> {
+        @Override
+        public DicomWatermarking.VolumeCheck convert(String v) {
+            return switch (v.strip().toLowerCase(Locale.ROOT)) {
+                case "full" -> DicomWatermarking.VolumeCheck.FULL;
+                case "quick" -> DicomWatermarking.VolumeCheck.QUICK;
+                default -> throw new picocli.CommandLine.TypeConversionException("'" + v + "': full or quick");
+            };
+        }
+    }
+
     @Option(names = "--slurm", paramLabel = "SCRIPT", description = "write a SLURM job-array script (one shard per "
             + "task) instead of running")
     Path slurm;
@@ -156,7 +175,7 @@ final class BatchCommand extends CommandBase {
         }
         BatchRun.Options opts = new BatchRun.Options(operation, root.toAbsolutePath().normalize(),
                 manifest, output == null ? null : output.toAbsolutePath().normalize(), st.toAbsolutePath().normalize(),
-                sh, workers, spec, recipient, map, allowGaps, retryFailed, force);
+                sh, workers, spec, recipient, map, allowGaps, retryFailed, force, selfCheck);
         // One backend for the whole run, chosen and warmed once: a batch is never a one-shot command.
         Watermarker wm = embed ? open(key, trust.keys.backend) : openVerifier(trusted, trust.keys.backend);
         boolean bar = !quiet && !json && System.console() != null;

@@ -89,10 +89,16 @@ public final class DicomObject {
             return this;
         }
         int n = rows * columns * frames;
-        for (int i = 0; i < n; i++) {
-            int r = raw(i);
-            if (r != canonical(value(r))) {
+        if (wordsOk) {
+            if (!canonical16(n)) {
                 return this;
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                int r = raw(i);
+                if (r != canonical(value(r))) {
+                    return this;
+                }
             }
         }
         int length = wordsOk ? words.length : bytes.length;
@@ -153,6 +159,10 @@ public final class DicomObject {
         }
         String ts = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID).trim();
         checkTransferSyntax(file, ts);
+        list = readNative(file);
+        if (list != null) {
+            return check(file, list, ts);
+        }
         list = new AttributeList();
         try {
             list.read(file.toString());
@@ -164,20 +174,44 @@ public final class DicomObject {
         return check(file, list, ts);
     }
 
+    /** Files up to this size are read whole and, when {@link NativePixels} takes them, parsed there. */
+    private static final long NATIVE_READ_LIMIT = 1L << 30;
+
+    /** The file's attributes through {@link NativePixels}, or null when PixelMed must read it. */
+    private static AttributeList readNative(Path file) {
+        try {
+            if (Files.size(file) > NATIVE_READ_LIMIT) {
+                return null;
+            }
+            return NativePixels.read(Files.readAllBytes(file));
+        } catch (IOException e) {
+            return null; // PixelMed's read then says what is wrong
+        }
+    }
+
     /**
      * Reads and checks one file held in memory ({@code bytes}, a whole Part 10 file); {@code name} names it in
      * messages. Used to decode an output before it is written.
      */
     static DicomObject parse(Path name, byte[] bytes) throws DicomInputException {
-        AttributeList list = new AttributeList();
-        try {
-            list.read(new com.pixelmed.dicom.DicomInputStream(new java.io.ByteArrayInputStream(bytes)));
-        } catch (IOException | DicomException | RuntimeException e) {
-            throw new DicomInputException(Kind.NOT_DICOM, name, "cannot be read back: " + e.getMessage(), e);
+        AttributeList list = NativePixels.read(bytes);
+        if (list == null) {
+            list = new AttributeList();
+            try {
+                list.read(new com.pixelmed.dicom.DicomInputStream(new java.io.ByteArrayInputStream(bytes)));
+            } catch (IOException | DicomException | RuntimeException e) {
+                throw new DicomInputException(Kind.NOT_DICOM, name, "cannot be read back: " + e.getMessage(), e);
+            }
         }
         String ts = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID).trim();
         checkTransferSyntax(name, ts);
         return check(name, list, ts);
+    }
+
+    /** An object from an attribute list already read, checked as {@link #read} checks it (tests: other readers). */
+    static DicomObject of(Path name, AttributeList list) throws DicomInputException {
+        return check(name, list, Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID)
+                .trim());
     }
 
     /**
@@ -230,6 +264,31 @@ public final class DicomObject {
         } else {
             for (short w : words) {
                 if ((w & ~low & 0xFFFF) != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the first {@code n} 16-bit samples are canonical ({@code raw == canonical(value(raw))}), in one tight
+     * loop: unsigned, no bit above Bits Stored is set; signed, those bits repeat the sign bit.
+     */
+    private boolean canonical16(int n) {
+        int bits = format.bitsStored();
+        int shift = 32 - bits;
+        if (format.signed()) {
+            for (int i = 0; i < n; i++) {
+                short w = words[i];
+                if ((short) ((w << shift) >> shift) != w) {
+                    return false;
+                }
+            }
+        } else {
+            int high = ~((1 << bits) - 1) & 0xFFFF;
+            for (int i = 0; i < n; i++) {
+                if ((words[i] & high) != 0) {
                     return false;
                 }
             }
@@ -543,6 +602,21 @@ public final class DicomObject {
     /** Fills {@code out} (rows*columns) with the values of frame {@code f}. */
     void frameValues(int f, short[] out) {
         int base = f * rows * columns;
+        if (format.bitsAllocated() == 16) {
+            // value(raw(i)) in one tight loop: the low Bits Stored bits, sign-extended when signed.
+            int shift = 32 - format.bitsStored();
+            if (format.signed()) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = (short) ((words[base + i] << shift) >> shift);
+                }
+            } else {
+                int low = (1 << format.bitsStored()) - 1;
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = (short) (words[base + i] & low);
+                }
+            }
+            return;
+        }
         for (int i = 0; i < out.length; i++) {
             out[i] = format.store(value(raw(base + i)));
         }
@@ -612,6 +686,11 @@ public final class DicomObject {
         if (leanWords) {
             short[] out = new short[leanLength];
             for (int f = 0; f < frames; f++) {
+                if (format.bitsAllocated() == 16) {
+                    // A 16-bit sample's canonical raw form is its stored short itself.
+                    System.arraycopy(values[f], 0, out, f * n, n);
+                    continue;
+                }
                 for (int i = 0; i < n; i++) {
                     out[f * n + i] = (short) canonical(format.value(values[f][i]));
                 }

@@ -305,6 +305,27 @@ public final class DicomWatermarking {
     }
 
     /**
+     * {@code header} (no Pixel Data) with {@code pixels} as a whole Part 10 file: the Pixel Data element written by
+     * {@link NativePixels} where it takes the layout (the same bytes as PixelMed's, without its per-sample stream),
+     * else the whole file by PixelMed.
+     */
+    static byte[] encode(AttributeList header, Attribute pixels, String transferSyntax, Path source)
+            throws IOException {
+        try {
+            byte[] b = NativePixels.encode(header, pixels, transferSyntax);
+            if (b != null) {
+                return b;
+            }
+        } catch (DicomException e) {
+            throw new IOException("cannot encode the output for " + source + ": " + e.getMessage(), e);
+        }
+        AttributeList whole = new AttributeList();
+        whole.putAll(header);
+        whole.put(pixels);
+        return encode(whole, transferSyntax, source);
+    }
+
+    /**
      * Decodes the encoded outputs as a reader would and checks them before anything is written: the series
      * verifies AUTHENTIC with no finding, and restoration gives back the input's volume and unstored bits.
      */
@@ -600,6 +621,33 @@ public final class DicomWatermarking {
      */
     public static StreamedEmbed watermarkInMemory(DicomSeries series, Watermarker watermarker, IssuerKey key,
             WatermarkSpec spec, boolean verifyVolume) throws WatermarkException, DicomInputException, IOException {
+        return watermarkInMemory(series, watermarker, key, spec, verifyVolume ? VolumeCheck.FULL : VolumeCheck.NONE);
+    }
+
+    /**
+     * How much of the engine's own check a streamed embed does on the watermarked volume before anything is
+     * written (every output file is decoded and checked whatever this says; see {@link StreamedEmbed#write}).
+     */
+    public enum VolumeCheck {
+        /**
+         * The engine verifies the volume: AUTHENTIC, which includes decoding layer R's header and payload, the
+         * issuer's signature, layer T's codes and the restored pixels hashing to the signed SHA-256 of the input.
+         * Proves the output verifies and restores to the input bit for bit. Needs one more copy of the volume.
+         */
+        FULL,
+        /**
+         * Layer T's screen ({@link Watermarker#checkIntegrity}: one read-only pass over the column codes) when the
+         * spec has layer T; nothing when it has not. Proves the written pixels are the engine's output and carry
+         * consistent layer T codes; it does not decode layer R, so it does not prove that they restore.
+         */
+        QUICK,
+        /** None (a caller whose heap cannot hold the extra copy FULL needs). */
+        NONE
+    }
+
+    /** {@link #watermarkInMemory(DicomSeries, Watermarker, IssuerKey, WatermarkSpec, boolean)} with a chosen check. */
+    public static StreamedEmbed watermarkInMemory(DicomSeries series, Watermarker watermarker, IssuerKey key,
+            WatermarkSpec spec, VolumeCheck check) throws WatermarkException, DicomInputException, IOException {
         checkEmbeddable(series);
         String keyId = key.keyId();
         String newSeries = newUid();
@@ -619,11 +667,17 @@ public final class DicomWatermarking {
                 AttributeDigest.sha256().digest(list)));
         // The outputs' manifests are checked with the inputs' hash of unstored bits, once those bits are found
         // equal sample by sample (see checkFile): no output is hashed again.
-        if (verifyVolume) {
+        if (check == VolumeCheck.FULL) {
             VerificationReport r = watermarker.verify(result.volume());
             if (r.status() != Status.AUTHENTIC) {
                 throw new IOException("self-check of the output failed: it verifies as " + r.status() + " ("
                         + r.detail() + "); nothing was written");
+            }
+        } else if (check == VolumeCheck.QUICK && spec.layers().contains(Layer.TAMPER)) {
+            org.filigrane.engine.IntegrityReport r = watermarker.checkIntegrity(result.volume());
+            if (!r.watermarked() || !r.intact()) {
+                throw new IOException("self-check of the output failed: layer T's integrity screen says "
+                        + (r.watermarked() ? "not intact" : "no layer T") + "; nothing was written");
             }
         }
         return new StreamedEmbed(series, lists, manifests, unstoredHashes, list, result, newSeries, keyId);
@@ -676,8 +730,7 @@ public final class DicomWatermarking {
                         FiligraneHeader.writeManifests(out, manifests.get(i), list);
                         short[][] frames = frames(series, i, result.volume());
                         Attribute pixels = o.pixelDataWith(frames);
-                        out.put(pixels);
-                        byte[] b = encode(out, o.outputTransferSyntax(), o.path());
+                        byte[] b = encode(out, pixels, o.outputTransferSyntax(), o.path());
                         checkFile(DicomObject.parse(targets.get(i), b), pixels, frames, o, manifests.get(i),
                                 unstoredHashes.get(i));
                         return b;
@@ -750,9 +803,9 @@ public final class DicomWatermarking {
                 try {
                     AttributeList out = robust ? derivedView(o.attributes(), derivedSeries)
                             : FiligraneHeader.originalView(o.attributes());
-                    out.put(o.pixelDataWith(frames(series, i, restored)));
                     finish(out, o.outputTransferSyntax());
-                    byte[] b = encode(out, o.outputTransferSyntax(), o.path());
+                    byte[] b = encode(out, o.pixelDataWith(frames(series, i, restored)), o.outputTransferSyntax(),
+                            o.path());
                     if (!o.sameUnstoredBits(DicomObject.parse(targets.get(i), b))) {
                         throw new IOException("pixel bits outside Bits Stored differ");
                     }

@@ -79,6 +79,42 @@ class StreamedWriteTest {
         }
     }
 
+    /**
+     * The quick self-check (layer T's screen instead of the engine's verification with restoration) changes what
+     * is checked, not what is written: the outputs verify AUTHENTIC and restore to the input bit for bit, with and
+     * without layer T (without it, only the decode-and-compare of each file is done).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aQuickSelfCheckWritesOutputsThatVerifyAndRestore(boolean tamperLayer) throws Exception {
+        DicomRoundTripTest maker = new DicomRoundTripTest();
+        maker.tmp = tmp;
+        Path dir = maker.series("explicit-le");
+        try (Watermarker wm = Watermarker.create(DicomRoundTripTest.KEY, "reference")) {
+            DicomSeries lean = readLean(DicomReader.read(List.of(dir), DicomReader.Options.defaults()).seriesUid(),
+                    dir);
+            WatermarkSpec spec = WatermarkSpec.reversible("hospital-c", "quick");
+            if (!tamperLayer) {
+                spec = spec.withLayers(java.util.EnumSet.of(org.filigrane.engine.Layer.REVERSIBLE));
+            }
+            Path stage = tmp.resolve("stage");
+            DicomWatermarking.Embedded e = DicomWatermarking.watermarkInMemory(lean, wm, DicomRoundTripTest.KEY,
+                    spec, DicomWatermarking.VolumeCheck.QUICK).write(stage, targets(lean, dir, stage), i -> { });
+            DicomSeries marked = DicomReader.read(List.of(stage), DicomReader.Options.defaults());
+            DicomWatermarking.Verification v = DicomWatermarking.verify(marked, wm);
+            assertEquals(Status.AUTHENTIC, v.status(), v.pixels().detail() + " " + v.attributes());
+            Path restoredDir = tmp.resolve("restored");
+            DicomSeries markedLean = readLean(marked.seriesUid(), stage);
+            DicomWatermarking.Restored r = DicomWatermarking.restoreStreamed(markedLean, wm, restoredDir,
+                    targets(markedLean, stage, restoredDir), i -> { });
+            for (int i = 0; i < markedLean.objects().size(); i++) {
+                Tools.assertRestored(dir.resolve(stage.relativize(markedLean.objects().get(i).path())),
+                        r.outputs().get(i));
+            }
+            assertEquals(lean.objects().size(), e.outputs().size());
+        }
+    }
+
     @Test
     void aTamperedSeriesIsNotRestoredAndNothingIsWritten() throws Exception {
         DicomRoundTripTest maker = new DicomRoundTripTest();
