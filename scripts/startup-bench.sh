@@ -5,7 +5,8 @@
 #   for the wrapper), interleaved, RUNS times each; wall, user and system seconds from /usr/bin/time.
 # usage: scripts/startup-bench.sh [WORKDIR] [RUNS]      (WORKDIR default /tmp/filigrane-startup, RUNS default 5)
 #   MODES="FILIGRANE_LEAN=1 FILIGRANE_LEAN=0" (default: the lean JVM for small jobs against the full JVM),
-#   e.g. MODES="FILIGRANE_AOT=1 FILIGRANE_AOT=0" for the AOT cache against none.
+#   e.g. MODES="FILIGRANE_AOT=1 FILIGRANE_AOT=0" for the AOT cache against none; a mode TREE=DIR runs DIR's
+#   ./filigrane instead (another built checkout, e.g. an export of main: before and after in the same rounds).
 #   PERF=1 (when perf is installed): one more run of each command and mode under `perf record -F 999`, giving the
 #   CPU milliseconds of the JVM's main thread (the critical path on an idle machine), of the JIT's threads and of
 #   the wrapper's own processes (bash, find, dpkg-query, ...), from the samples of each thread.
@@ -23,10 +24,15 @@ if [ ! -f small8.done ]; then
 fi
 S=small8/study000/series000
 [ -f key ] || "$F" keygen -o key >/dev/null 2>&1
+wrapper() { # mode -> the wrapper it runs
+  case "$1" in TREE=*) echo "${1#TREE=}/filigrane" ;; *) echo "$F" ;; esac
+}
 for m in "${MODES[@]}"; do   # builds the jar and each mode's AOT cache when stale
-  env "$m" "$F" --version >/dev/null 2>&1
-  rm -rf marked; env "$m" "$F" embed $S --recipient r -o marked --key-file key --no-ledger -q >/dev/null 2>&1
+  env "$m" "$(wrapper "$m")" --version >/dev/null 2>&1
+  env "$m" "$(wrapper "$m")" embed $S --recipient r -o "marked-$$" --key-file key --no-ledger -q >/dev/null 2>&1
+  rm -rf "marked-$$"
 done
+rm -rf marked; "$F" embed $S --recipient r -o marked --key-file key --no-ledger -q >/dev/null 2>&1
 echo "$(date -u '+%F %T UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo -)"
 COMMANDS=("--version" "embed --no-ledger" "embed, SQLite ledger" "verify")
 command_line() { # label -> the wrapper's arguments
@@ -43,7 +49,7 @@ for i in $(seq "$N"); do
     for c in "${COMMANDS[@]}"; do
       rm -rf out ledger.db
       # shellcheck disable=SC2046
-      env "$m" /usr/bin/time -o time.txt -f "%e %U %S" "$F" $(command_line "$c") >/dev/null 2>&1 \
+      env "$m" /usr/bin/time -o time.txt -f "%e %U %S" "$(wrapper "$m")" $(command_line "$c") >/dev/null 2>&1 \
         || { echo "$c ($m) failed" >&2; exit 1; }
       times["$c|$m"]+="$(cat time.txt);"
     done
@@ -55,7 +61,7 @@ if [ "${PERF:-0}" = 1 ] && command -v perf >/dev/null; then
     for c in "${COMMANDS[@]}"; do
       rm -rf out ledger.db
       # shellcheck disable=SC2046
-      env "$m" perf record -q -F 999 -o perf.data -- "$F" $(command_line "$c") >/dev/null 2>&1 || true
+      env "$m" perf record -q -F 999 -o perf.data -- "$(wrapper "$m")" $(command_line "$c") >/dev/null 2>&1 || true
       # Samples per thread at 999 Hz = CPU milliseconds: the busiest thread named java is the JVM's main thread.
       threads["$c|$m"]=$(perf script -i perf.data -F comm,tid 2>/dev/null | awk '
         { comm = $1; for (i = 2; i < NF; i++) comm = comm " " $i; n[$NF] += 1; name[$NF] = comm }
@@ -76,12 +82,12 @@ for c in "${COMMANDS[@]}"; do
   done
 done | /usr/bin/python3 -c '
 import sys, statistics
-print("%-22s %-18s %-26s %9s  %s" % ("command", "mode", "wall s: min / median / max", "CPU s", "perf ms: main / JIT / wrapper / rest"))
+print("%-22s %-24s %-26s %9s  %s" % ("command", "mode", "wall s: min / median / max", "CPU s", "perf ms: main / JIT / wrapper / rest"))
 for line in sys.stdin:
     label, mode, runs, perf = line.rstrip("\n").split("|")
     t = [list(map(float, r.split())) for r in runs.split(";") if r.strip()]
     w = sorted(x[0] for x in t)
     c = statistics.median(x[1] + x[2] for x in t)
-    print("%-22s %-18s %5.2f / %5.2f / %5.2f %14.2f  %s" % (label, mode, w[0], statistics.median(w), w[-1], c,
+    print("%-22s %-24s %5.2f / %5.2f / %5.2f %14.2f  %s" % (label, mode, w[0], statistics.median(w), w[-1], c,
           " / ".join(perf.split())))'
 rm -rf out marked ledger.db time.txt
