@@ -7,9 +7,9 @@
 #   MODES="FILIGRANE_LEAN=1 FILIGRANE_LEAN=0" (default: the lean JVM for small jobs against the full JVM),
 #   e.g. MODES="FILIGRANE_AOT=1 FILIGRANE_AOT=0" for the AOT cache against none; a mode TREE=DIR runs DIR's
 #   ./filigrane instead (another built checkout, e.g. an export of main: before and after in the same rounds).
-#   PERF=1 (when perf is installed): one more run of each command and mode under `perf record -F 999`, giving the
-#   CPU milliseconds of the JVM's main thread (the critical path on an idle machine), of the JIT's threads and of
-#   the wrapper's own processes (bash, find, dpkg-query, ...), from the samples of each thread.
+#   PERF=1 (when perf is installed): RUNS more runs of each command and mode under `perf record -F 999`, giving the
+#   median CPU milliseconds of the JVM's main thread (the critical path on an idle machine), of the JIT's threads,
+#   of the wrapper's own processes (bash, find, dpkg-query, ...) and of the rest, from the samples of each thread.
 # The first call builds the jar and the AOT caches if they are stale (not timed). Note the load average it prints:
 # on a shared 2-core machine the wall times follow the load; user + system is the CPU the command needed.
 set -euo pipefail
@@ -57,20 +57,23 @@ for i in $(seq "$N"); do
 done
 declare -A threads
 if [ "${PERF:-0}" = 1 ] && command -v perf >/dev/null; then
-  for m in "${MODES[@]}"; do
-    for c in "${COMMANDS[@]}"; do
-      rm -rf out ledger.db
-      # shellcheck disable=SC2046
-      env "$m" perf record -q -F 999 -o perf.data -- "$(wrapper "$m")" $(command_line "$c") >/dev/null 2>&1 || true
-      # Samples per thread at 999 Hz = CPU milliseconds: the busiest thread named java is the JVM's main thread.
-      threads["$c|$m"]=$(perf script -i perf.data -F comm,tid 2>/dev/null | awk '
-        { comm = $1; for (i = 2; i < NF; i++) comm = comm " " $i; n[$NF] += 1; name[$NF] = comm }
-        END { for (t in n) { c = name[t]
-                if (c == "java" && n[t] > main) { jit += 0; other += main; main = n[t] }
-                else if (c ~ /^C[12] Compiler/) jit += n[t]
-                else if (c ~ /^(bash|filigrane|find|awk|sed|tr|dirname|dpkg-query|cut|env|time)$/) wrapper += n[t]
-                else other += n[t] }
-              printf "%d %d %d %d", main, jit, wrapper, other }')
+  for i in $(seq "$N"); do
+    for m in "${MODES[@]}"; do
+      for c in "${COMMANDS[@]}"; do
+        rm -rf out ledger.db
+        # shellcheck disable=SC2046
+        env "$m" perf record -q -F 999 -o perf.data -- "$(wrapper "$m")" $(command_line "$c") >/dev/null 2>&1 || true
+        # Samples per thread at 999 Hz = CPU milliseconds: the busiest thread named java is the JVM's main thread.
+        threads["$c|$m"]+=$(perf script -i perf.data -F comm,tid 2>/dev/null | awk '
+          { comm = $1; for (i = 2; i < NF; i++) comm = comm " " $i; n[$NF] += 1; name[$NF] = comm }
+          END { for (t in n) if (name[t] == "java" && n[t] > main) main = n[t]
+                for (t in n) { c = name[t]
+                  if (c == "java" && n[t] == main) continue
+                  if (c ~ /^C[12] Compiler/) jit += n[t]
+                  else if (c ~ /^(bash|filigrane|find|awk|sed|tr|dirname|dpkg-query|cut|env|time)$/) wrapper += n[t]
+                  else other += n[t] }
+                printf "%d %d %d %d;", main, jit, wrapper, other }')
+      done
     done
   done
   rm -f perf.data
@@ -82,12 +85,13 @@ for c in "${COMMANDS[@]}"; do
   done
 done | /usr/bin/python3 -c '
 import sys, statistics
-print("%-22s %-24s %-26s %9s  %s" % ("command", "mode", "wall s: min / median / max", "CPU s", "perf ms: main / JIT / wrapper / rest"))
+print("%-22s %-24s %-26s %9s  %s" % ("command", "mode", "wall s: min / median / max", "CPU s", "perf ms (median): main / JIT / wrapper / rest"))
 for line in sys.stdin:
     label, mode, runs, perf = line.rstrip("\n").split("|")
     t = [list(map(float, r.split())) for r in runs.split(";") if r.strip()]
     w = sorted(x[0] for x in t)
     c = statistics.median(x[1] + x[2] for x in t)
-    print("%-22s %-24s %5.2f / %5.2f / %5.2f %14.2f  %s" % (label, mode, w[0], statistics.median(w), w[-1], c,
-          " / ".join(perf.split())))'
+    p = [list(map(int, r.split())) for r in perf.split(";") if r.strip()]
+    pm = " / ".join("%d" % statistics.median(x[i] for x in p) for i in range(4)) if p else ""
+    print("%-22s %-24s %5.2f / %5.2f / %5.2f %14.2f  %s" % (label, mode, w[0], statistics.median(w), w[-1], c, pm))'
 rm -rf out marked ledger.db time.txt
