@@ -7,6 +7,10 @@ package org.filigrane.cli;
  * 10.2 s of CPU on vector against 4.3 s on the reference, and of 200x512x512 15.2 s against 8.2 s. So below
  * {@link #ONE_SHOT_REFERENCE_BELOW} pixels {@code auto} takes the reference, which never needs warming; larger
  * volumes, and long-running processes (batch, router), keep the engine's own choice.
+ *
+ * <p>The {@code filigrane} wrapper starts small one-shot jobs in a JVM without the Vector API's module (a faster
+ * start, docs/BENCHMARKS.md "Start-up"); there {@code auto} takes the reference at any size, never a backend the
+ * engine would fall back to after the vector backend failed to start.
  */
 final class BackendChoice {
     /** Pixels below which a one-shot command runs on the reference: 512x512x384 (property to change it). */
@@ -18,6 +22,11 @@ final class BackendChoice {
 
     /** The backend name to ask for: {@code requested}, except {@code auto} on a small one-shot job. */
     static String forOneShot(String requested, long pixels) {
-        return "auto".equals(requested) && pixels < ONE_SHOT_REFERENCE_BELOW ? "reference" : requested;
+        return forOneShot(requested, pixels, ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+    }
+
+    static String forOneShot(String requested, long pixels, boolean vectorModule) {
+        return "auto".equals(requested) && (pixels < ONE_SHOT_REFERENCE_BELOW || !vectorModule) ? "reference"
+                : requested;
     }
 }

@@ -168,10 +168,15 @@ public final class IssuerKey {
         return new IssuerKey(secret.clone(), seed.clone());
     }
 
-    /** HKDF-SHA256 (RFC 5869) extract-then-expand. */
+    /**
+     * HKDF-SHA256 (RFC 5869) extract-then-expand, from the JDK's SunJCE provider when it is installed: a lookup by
+     * algorithm alone starts every installed provider, SunPKCS11 included (a tenth of a one-shot command's key
+     * loading, docs/BENCHMARKS.md "Start-up"). Any other provider of the algorithm gives the same bytes.
+     */
     static byte[] hkdf(byte[] ikm, byte[] salt, byte[] info, int length) {
         try {
-            KDF kdf = KDF.getInstance("HKDF-SHA256");
+            java.security.Provider sunJce = java.security.Security.getProvider("SunJCE");
+            KDF kdf = sunJce != null ? KDF.getInstance("HKDF-SHA256", sunJce) : KDF.getInstance("HKDF-SHA256");
             return kdf.deriveData(HKDFParameterSpec.ofExtract().addIKM(ikm).addSalt(salt).thenExpand(info, length));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HKDF-SHA256 is part of every JDK 25", e);
