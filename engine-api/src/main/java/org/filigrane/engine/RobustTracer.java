@@ -52,6 +52,8 @@ final class RobustTracer {
     static final int CLIPPED_SAMPLES = 16;
     /** Units (median band-term magnitudes) from which a band term votes 0 (see {@link #vote}). */
     static final double VOTE_ZERO = 4;
+    /** Blocks either side of a block over which {@link #localUnits} takes the median (5 x 5 blocks, 40 pixels). */
+    static final int FADE_RADIUS = 2;
 
     static {
         for (int u = 0; u < 8; u++) {
@@ -324,6 +326,11 @@ final class RobustTracer {
         if (unit == 0) {
             return null;
         }
+        double[] local = localUnits(image, columns, outRows, outColumns, clipped, unit);
+        int across = (outColumns + 7) / 8;
+        int down = (outRows + 7) / 8;
+        double[] fade = new double[voteColumns];
+        Arrays.fill(fade, unit);
         double[][] ring = new double[3][8 * voteColumns];
         double[] terms = new double[voteColumns];
         float[][] votes = new float[5][voteRows * voteColumns];
@@ -344,11 +351,17 @@ final class RobustTracer {
                 }
             }
             int line = (r / 2) * voteColumns;
+            if (local != null) {
+                int by = Math.min(down - 1, (r + 4) / 8);
+                for (int c = 0; c < voteColumns; c++) {
+                    fade[c] = local[by * across + Math.min(across - 1, (2 * c + 4) / 8)];
+                }
+            }
             for (int k = 0; k < 5; k++) {
                 bandTerms(terms, COS[BAND_U[k]], ring[BAND_V[k]], r, voteColumns);
                 float[] out = votes[k];
                 for (int c = 0; c < voteColumns; c++) {
-                    float vote = (float) vote(terms[c], unit);
+                    float vote = (float) vote(terms[c], unit, fade[c]);
                     out[line + c] = clipped[r * outColumns + 2 * c] ? 0f : vote;
                 }
             }
@@ -481,6 +494,11 @@ final class RobustTracer {
         if (unit == 0) {
             return null;
         }
+        double[] local = localUnits(image, columns, outRows, outColumns, clipped, unit);
+        int across = (outColumns + 7) / 8;
+        int down = (outRows + 7) / 8;
+        double[] fade = new double[outColumns];
+        Arrays.fill(fade, unit);
         float[][] fold = new float[5][T * T];
         int[] covered = new int[T * T];
         // One pass down the image: the row pass (horizontal frequencies 0..2 of the 8 pixels starting at every
@@ -513,13 +531,19 @@ final class RobustTracer {
                 covered[rowCell + (c & (T - 1))]++;
                 open[c] = clipped[line + c] ? 0f : 1f;
             }
+            if (local != null) {
+                int by = Math.min(down - 1, (r + 4) / 8);
+                for (int c = 0; c < outColumns; c++) {
+                    fade[c] = local[by * across + Math.min(across - 1, (c + 4) / 8)];
+                }
+            }
             for (int k = 0; k < 5; k++) {
                 bandTerms(terms, COS[BAND_U[k]], ring[BAND_V[k]], r, outColumns);
                 float[] cells = fold[k];
                 for (int c0 = 0; c0 < outColumns; c0 += T) {
                     int end = Math.min(T, outColumns - c0);
                     for (int j = 0; j < end; j++) {
-                        cells[rowCell + j] += open[c0 + j] * (float) vote(terms[c0 + j], unit);
+                        cells[rowCell + j] += open[c0 + j] * (float) vote(terms[c0 + j], unit, fade[c0 + j]);
                     }
                 }
             }
@@ -657,19 +681,69 @@ final class RobustTracer {
     }
 
     /**
-     * The vote of a band term {@code term} in units of {@code unit}: {@code term / unit} up to one unit, then
-     * decreasing linearly to 0 at {@link #VOTE_ZERO} units, and 0 beyond. The embedder pushes a chip's coefficient
+     * The vote of a band term {@code term} in units of {@code unit} (the image's median band-term magnitude): linear
+     * up to one unit, then fading linearly to 0 at {@link #VOTE_ZERO} times {@code fade} (the local median,
+     * {@link #localUnits}, at least {@code unit}), and 0 beyond. Why it fades: the embedder pushes a chip's coefficient
      * to exactly its margin when the host's is smaller, leaves a larger one alone when it shows the chip's sign and
-     * gives it up when it shows the other: whatever the chip, a host term well above the margins is as likely to have
-     * either sign, so such terms (edges, a window's blurred clip) carry no information and only add noise. The unit
-     * (median magnitude) sits near the typical margin.
+     * gives it up when it shows the other. So whatever the chip, a host term well above the block's margin is as
+     * likely to have either sign: such terms (edges, a window's blurred clip, an impulse) carry no information and
+     * would only add noise at full weight. Margins vary across an image (texture masking, the strong marks outside
+     * the window), hence the local reference: a region marked strongly keeps its votes.
      */
-    static double vote(double term, double unit) {
+    static double vote(double term, double unit, double fade) {
         double x = Math.abs(term) / unit;
         if (x <= 1) {
             return term / unit;
         }
-        return x >= VOTE_ZERO ? 0 : Math.signum(term) * (VOTE_ZERO - x) / (VOTE_ZERO - 1);
+        double zero = VOTE_ZERO * fade / unit;
+        return x >= zero ? 0 : Math.signum(term) * (zero - x) / (zero - 1);
+    }
+
+
+    /**
+     * Per block of the grid at (0, 0), {@code ((outRows + 7) / 8) x ((outColumns + 7) / 8)}: the median magnitude of
+     * the band terms of the unclipped blocks within {@link #FADE_RADIUS} blocks of it, at least {@code unit}.
+     */
+    static double[] localUnits(double[] image, int columns, int outRows, int outColumns, boolean[] clipped,
+            double unit) {
+        int down = (outRows + 7) / 8;
+        int across = (outColumns + 7) / 8;
+        double[] terms = new double[down * across * 5];
+        boolean[] open = new boolean[down * across];
+        for (int by = 0; by < down; by++) {
+            for (int bx = 0; bx < across; bx++) {
+                open[by * across + bx] = !clipped[8 * by * outColumns + 8 * bx];
+                for (int k = 0; k < 5; k++) {
+                    terms[(by * across + bx) * 5 + k] = Math.abs(bandTerm(image, columns, k, 8 * by, 8 * bx));
+                }
+            }
+        }
+        double[] out = new double[down * across];
+        double[] sample = new double[(2 * FADE_RADIUS + 1) * (2 * FADE_RADIUS + 1) * 5];
+        for (int by = 0; by < down; by++) {
+            for (int bx = 0; bx < across; bx++) {
+                int n = 0;
+                for (int y = Math.max(0, by - FADE_RADIUS); y <= Math.min(down - 1, by + FADE_RADIUS); y++) {
+                    for (int x = Math.max(0, bx - FADE_RADIUS); x <= Math.min(across - 1, bx + FADE_RADIUS); x++) {
+                        if (open[y * across + x]) {
+                            for (int k = 0; k < 5; k++) {
+                                double a = terms[(y * across + x) * 5 + k];
+                                if (a > 0) {
+                                    sample[n++] = a;
+                                }
+                            }
+                        }
+                    }
+                }
+                double local = 0;
+                if (n > 0) {
+                    Arrays.sort(sample, 0, n);
+                    local = sample[n / 2];
+                }
+                out[by * across + bx] = Math.max(unit, local);
+            }
+        }
+        return out;
     }
 
     /**
