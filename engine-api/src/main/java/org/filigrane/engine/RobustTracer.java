@@ -14,8 +14,9 @@ import java.util.List;
  * point; its decisions rest on a bound that holds whatever the image (docs/FORMAT-D.md, "Detection").
  *
  * <p>Geometry: the copy is brought upright (each of the 8 flips and quarter turns undone) and, in a second pass,
- * resampled by trial scales; the five band coefficients of the 8x8 block at every pixel offset are computed
- * densely, turned into votes (divided by their median magnitude and clipped to [-1, 1]), folded modulo the
+ * resampled by trial scales; isolated extreme pixels (salt and pepper) are replaced by their neighbours' median;
+ * the five band coefficients of the 8x8 block at every pixel offset are computed densely, turned into votes
+ * (in units of their median magnitude: linear up to one unit, fading to 0 at {@link #VOTE_ZERO}), folded modulo the
  * 128-pixel tile and centred; every one of the 128 x 128 translations is then scored against the sync pattern.
  * The best {@link #KEEP} geometries per slice and pass go on to candidate scoring. The second pass first ranks all
  * trial scales cheaply ({@link #rank}: votes of a few coarse copies, folded again per trial scale) and searches
@@ -49,6 +50,10 @@ final class RobustTracer {
     private static final int MARK = 2 * RobustLayer.POSITIONS;
     /** Samples of an 8x8 block at the image's extreme values from which the block counts as clipped (a quarter). */
     static final int CLIPPED_SAMPLES = 16;
+    /** Units (median band-term magnitudes) from which a band term votes 0 (see {@link #vote}). */
+    static final double VOTE_ZERO = 4;
+    /** Blocks either side of a block over which {@link #localUnits} takes the median (5 x 5 blocks, 40 pixels). */
+    static final int FADE_RADIUS = 2;
 
     static {
         for (int u = 0; u < 8; u++) {
@@ -315,11 +320,17 @@ final class RobustTracer {
         int outColumns = columns - 7;
         int voteRows = (outRows + 1) / 2;
         int voteColumns = (outColumns + 1) / 2;
-        double unit = unit(image, columns, outRows, outColumns);
+        boolean[] clipped = clippedBlocks(image, rows, columns);
+        image = withoutImpulses(image, rows, columns);
+        double unit = unit(image, columns, outRows, outColumns, clipped);
         if (unit == 0) {
             return null;
         }
-        boolean[] clipped = clippedBlocks(image, rows, columns);
+        double[] local = localUnits(image, columns, outRows, outColumns, clipped, unit);
+        int across = (outColumns + 7) / 8;
+        int down = (outRows + 7) / 8;
+        double[] fade = new double[voteColumns];
+        Arrays.fill(fade, unit);
         double[][] ring = new double[3][8 * voteColumns];
         double[] terms = new double[voteColumns];
         float[][] votes = new float[5][voteRows * voteColumns];
@@ -340,11 +351,17 @@ final class RobustTracer {
                 }
             }
             int line = (r / 2) * voteColumns;
+            if (local != null) {
+                int by = Math.min(down - 1, (r + 4) / 8);
+                for (int c = 0; c < voteColumns; c++) {
+                    fade[c] = local[by * across + Math.min(across - 1, (2 * c + 4) / 8)];
+                }
+            }
             for (int k = 0; k < 5; k++) {
                 bandTerms(terms, COS[BAND_U[k]], ring[BAND_V[k]], r, voteColumns);
                 float[] out = votes[k];
                 for (int c = 0; c < voteColumns; c++) {
-                    float vote = (float) Math.max(-1, Math.min(1, terms[c] / unit));
+                    float vote = (float) vote(terms[c], unit, fade[c]);
                     out[line + c] = clipped[r * outColumns + 2 * c] ? 0f : vote;
                 }
             }
@@ -471,13 +488,19 @@ final class RobustTracer {
     private static float[][] fold(double[] image, int rows, int columns) {
         int outRows = rows - 7;
         int outColumns = columns - 7;
-        double unit = unit(image, columns, outRows, outColumns);
+        boolean[] clipped = clippedBlocks(image, rows, columns);
+        image = withoutImpulses(image, rows, columns);
+        double unit = unit(image, columns, outRows, outColumns, clipped);
         if (unit == 0) {
             return null;
         }
+        double[] local = localUnits(image, columns, outRows, outColumns, clipped, unit);
+        int across = (outColumns + 7) / 8;
+        int down = (outRows + 7) / 8;
+        double[] fade = new double[outColumns];
+        Arrays.fill(fade, unit);
         float[][] fold = new float[5][T * T];
         int[] covered = new int[T * T];
-        boolean[] clipped = clippedBlocks(image, rows, columns);
         // One pass down the image: the row pass (horizontal frequencies 0..2 of the 8 pixels starting at every
         // column) goes into a ring of 8 rows, from which each output row's five band terms are formed and voted at
         // once, so the working set stays in cache. Loops run along rows (vectorizable); each term still sums its
@@ -508,14 +531,19 @@ final class RobustTracer {
                 covered[rowCell + (c & (T - 1))]++;
                 open[c] = clipped[line + c] ? 0f : 1f;
             }
+            if (local != null) {
+                int by = Math.min(down - 1, (r + 4) / 8);
+                for (int c = 0; c < outColumns; c++) {
+                    fade[c] = local[by * across + Math.min(across - 1, (c + 4) / 8)];
+                }
+            }
             for (int k = 0; k < 5; k++) {
                 bandTerms(terms, COS[BAND_U[k]], ring[BAND_V[k]], r, outColumns);
                 float[] cells = fold[k];
                 for (int c0 = 0; c0 < outColumns; c0 += T) {
                     int end = Math.min(T, outColumns - c0);
                     for (int j = 0; j < end; j++) {
-                        double vote = terms[c0 + j] / unit;
-                        cells[rowCell + j] += open[c0 + j] * (float) Math.max(-1, Math.min(1, vote));
+                        cells[rowCell + j] += open[c0 + j] * (float) vote(terms[c0 + j], unit, fade[c0 + j]);
                     }
                 }
             }
@@ -559,15 +587,18 @@ final class RobustTracer {
     }
 
     /**
-     * The vote unit: the median magnitude of the nonzero band terms of the blocks on the grid at (0, 0); 0 when
-     * there are none.
+     * The vote unit: the median magnitude of the nonzero band terms of the blocks on the grid at (0, 0) that are not
+     * clipped (a window's black or white would otherwise pull it towards 0); 0 when there are none.
      */
-    private static double unit(double[] image, int columns, int outRows, int outColumns) {
+    private static double unit(double[] image, int columns, int outRows, int outColumns, boolean[] clipped) {
         double[] sample = new double[5 * ((outRows + 7) / 8) * ((outColumns + 7) / 8)];
         int n = 0;
         for (int k = 0; k < 5; k++) {
             for (int r = 0; r < outRows; r += 8) {
                 for (int c = 0; c < outColumns; c += 8) {
+                    if (clipped[r * outColumns + c]) {
+                        continue;
+                    }
                     double a = Math.abs(bandTerm(image, columns, k, r, c));
                     if (a > 0) {
                         sample[n++] = a;
@@ -644,6 +675,116 @@ final class RobustTracer {
                 int n = integral[(r + 8) * (columns + 1) + c + 8] - integral[r * (columns + 1) + c + 8]
                         - integral[(r + 8) * (columns + 1) + c] + integral[r * (columns + 1) + c];
                 out[r * outColumns + c] = n >= CLIPPED_SAMPLES;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The vote of a band term {@code term} in units of {@code unit} (the image's median band-term magnitude): linear
+     * up to one unit, then fading linearly to 0 at {@link #VOTE_ZERO} times {@code fade} (the local median,
+     * {@link #localUnits}, at least {@code unit}), and 0 beyond. Why it fades: the embedder pushes a chip's coefficient
+     * to exactly its margin when the host's is smaller, leaves a larger one alone when it shows the chip's sign and
+     * gives it up when it shows the other. So whatever the chip, a host term well above the block's margin is as
+     * likely to have either sign: such terms (edges, a window's blurred clip, an impulse) carry no information and
+     * would only add noise at full weight. Margins vary across an image (texture masking, the strong marks outside
+     * the window), hence the local reference: a region marked strongly keeps its votes.
+     */
+    static double vote(double term, double unit, double fade) {
+        double x = Math.abs(term) / unit;
+        if (x <= 1) {
+            return term / unit;
+        }
+        double zero = VOTE_ZERO * fade / unit;
+        return x >= zero ? 0 : Math.signum(term) * (zero - x) / (zero - 1);
+    }
+
+
+    /**
+     * Per block of the grid at (0, 0), {@code ((outRows + 7) / 8) x ((outColumns + 7) / 8)}: the median magnitude of
+     * the band terms of the unclipped blocks within {@link #FADE_RADIUS} blocks of it, at least {@code unit}.
+     */
+    static double[] localUnits(double[] image, int columns, int outRows, int outColumns, boolean[] clipped,
+            double unit) {
+        int down = (outRows + 7) / 8;
+        int across = (outColumns + 7) / 8;
+        double[] terms = new double[down * across * 5];
+        boolean[] open = new boolean[down * across];
+        for (int by = 0; by < down; by++) {
+            for (int bx = 0; bx < across; bx++) {
+                open[by * across + bx] = !clipped[8 * by * outColumns + 8 * bx];
+                for (int k = 0; k < 5; k++) {
+                    terms[(by * across + bx) * 5 + k] = Math.abs(bandTerm(image, columns, k, 8 * by, 8 * bx));
+                }
+            }
+        }
+        double[] out = new double[down * across];
+        double[] sample = new double[(2 * FADE_RADIUS + 1) * (2 * FADE_RADIUS + 1) * 5];
+        for (int by = 0; by < down; by++) {
+            for (int bx = 0; bx < across; bx++) {
+                int n = 0;
+                for (int y = Math.max(0, by - FADE_RADIUS); y <= Math.min(down - 1, by + FADE_RADIUS); y++) {
+                    for (int x = Math.max(0, bx - FADE_RADIUS); x <= Math.min(across - 1, bx + FADE_RADIUS); x++) {
+                        if (open[y * across + x]) {
+                            for (int k = 0; k < 5; k++) {
+                                double a = terms[(y * across + x) * 5 + k];
+                                if (a > 0) {
+                                    sample[n++] = a;
+                                }
+                            }
+                        }
+                    }
+                }
+                double local = 0;
+                if (n > 0) {
+                    Arrays.sort(sample, 0, n);
+                    local = sample[n / 2];
+                }
+                out[by * across + bx] = Math.max(unit, local);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Salt and pepper undone: every pixel at the image's lowest or highest value with at most one of its 8 neighbours
+     * at the same value is replaced by the median of those neighbours (mean of the middle two). A clipped region
+     * (a window's black or white) is left as it is; an isolated extreme pixel there is noise, whose band terms
+     * would swamp the mark's in every block it falls in. Border pixels are kept.
+     */
+    static double[] withoutImpulses(double[] in, int rows, int columns) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double x : in) {
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+        }
+        double[] out = in;
+        double[] w = new double[8];
+        for (int r = 1; r < rows - 1; r++) {
+            for (int c = 1; c < columns - 1; c++) {
+                double x = in[r * columns + c];
+                if (x != min && x != max) {
+                    continue;
+                }
+                int n = 0;
+                int same = 0;
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        if (dy != 0 || dx != 0) {
+                            double y = in[(r + dy) * columns + c + dx];
+                            w[n++] = y;
+                            same += y == x ? 1 : 0;
+                        }
+                    }
+                }
+                if (same <= 1) {
+                    if (out == in) {
+                        out = in.clone();
+                    }
+                    Arrays.sort(w);
+                    out[r * columns + c] = (w[3] + w[4]) / 2;
+                }
             }
         }
         return out;

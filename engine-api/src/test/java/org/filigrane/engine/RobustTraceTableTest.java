@@ -30,6 +30,15 @@ class RobustTraceTableTest {
             }
         }
         series.addAll(LeakPaths.real());
+        // -Dfiligrane.tableSeries=a,b (classes or names): only those series are traced, with the seeds and
+        // candidates they have in the whole table.
+        String onlySeries = System.getProperty("filigrane.tableSeries");
+        List<String> seriesNames = onlySeries == null ? null : List.of(onlySeries.split(","));
+        boolean[] chosen = new boolean[series.size()];
+        for (int i = 0; i < chosen.length; i++) {
+            chosen[i] = seriesNames == null || seriesNames.contains(series.get(i).kind())
+                    || seriesNames.contains(series.get(i).name());
+        }
         List<String> classes = new ArrayList<>();
         for (LeakPaths.Series s : series) {
             if (!classes.contains(s.kind())) {
@@ -53,10 +62,18 @@ class RobustTraceTableTest {
         boolean rescaleSearch = !Boolean.getBoolean("filigrane.tableScaleOne");
         List<LeakPaths.Export> exports = new ArrayList<>(LeakPaths.EXPORTS);
         java.util.Collections.reverse(exports);
+        String onlyExports = System.getProperty("filigrane.tableExports");
+        if (onlyExports != null) {
+            List<String> names = List.of(onlyExports.split(","));
+            exports.removeIf(e -> !names.contains(e.name()));
+        }
         try (Watermarker wm = Watermarker.create(key, "reference")) {
             List<List<RobustCandidate>> candidateLists = new ArrayList<>();
             List<Volume> marked = java.util.stream.IntStream.range(0, series.size()).parallel().mapToObj(index -> {
                 RobustCandidate truth = RobustTraceTest.candidates(20, 0x5EED_DB00L + index).get(index % 20);
+                if (!chosen[index]) {
+                    return series.get(index).original();
+                }
                 try {
                     return RobustTraceTest.mark(wm, series.get(index), truth);
                 } catch (WatermarkException e) {
@@ -74,6 +91,9 @@ class RobustTraceTableTest {
                 java.util.stream.IntStream.range(0, series.size() * attacks.size()).parallel().forEach(job -> {
                     int index = job / attacks.size();
                     int a = job % attacks.size();
+                    if (!chosen[index]) {
+                        return;
+                    }
                     LeakPaths.Series s = series.get(index);
                     List<RobustCandidate> candidates = candidateLists.get(index);
                     RobustCandidate truth = candidates.get(index % 20);
