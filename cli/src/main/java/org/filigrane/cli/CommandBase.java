@@ -83,7 +83,9 @@ abstract class CommandBase implements Callable<Integer> {
     boolean finishInterruptedRun(InputOptions in, OutputPlan plan) throws DicomInputException, IOException {
         List<Path> dirs = new ArrayList<>();
         for (Path p : in.inputs) {
-            if (!p.toString().startsWith("@")) {
+            // An input that does not exist has no interrupted write to finish (reading reports it): its parent,
+            // e.g. the working directory for a mistyped name, or "/", is no series directory to walk and repair.
+            if (!p.toString().startsWith("@") && Files.exists(p)) {
                 dirs.add(Files.isDirectory(p) ? p : p.toAbsolutePath().getParent());
             }
         }

@@ -230,4 +230,22 @@ class CliErrorsTest {
         assertEquals(ExitCode.USAGE, sub.code(), sub.all());
         assertTrue(sub.err().contains("Usage: filigrane capacity"), sub.err());
     }
+    @Test
+    void aMissingInputRepairsNothingBesideIt() throws Exception {
+        // Another writer's temporary file beside the mistyped input: its parent is no series to repair.
+        Path key = tmp.resolve("k/issuer.key");
+        assertEquals(0, run("keygen", "-o", key).code());
+        Path foreign = tmp.resolve("elsewhere/x.dcm" + org.filigrane.dicom.Journal.TMP_SUFFIX);
+        Files.createDirectories(foreign.getParent());
+        Files.writeString(foreign, "in flight");
+        Path out = tmp.resolve("out");
+        for (Path missing : List.of(tmp.resolve("no-such-series"), Path.of("/no-such-filigrane-input"))) {
+            Run r = run("embed", missing, "--recipient", "r", "-o", out, "--key-file", key, "--no-ledger");
+            assertEquals(ExitCode.BAD_INPUT, r.code(), r.all());
+            r.assertOneLine();
+            assertTrue(r.err().contains("no such file"), r.err());
+            assertTrue(Files.exists(foreign), "another writer's temporary file is left alone");
+            assertFalse(Files.exists(out), "nothing written");
+        }
+    }
 }
