@@ -81,23 +81,38 @@ abstract class CommandBase implements Callable<Integer> {
      * (the same command run again after a crash): then there is nothing left to do.
      */
     boolean finishInterruptedRun(InputOptions in, OutputPlan plan) throws DicomInputException, IOException {
-        List<Path> dirs = new ArrayList<>();
+        List<Path> trees = new ArrayList<>();
+        List<Path> folders = new ArrayList<>();
         for (Path p : in.inputs) {
             // An input that does not exist has no interrupted write to finish (reading reports it): its parent,
             // e.g. the working directory for a mistyped name, or "/", is no series directory to walk and repair.
             if (!p.toString().startsWith("@") && Files.exists(p)) {
-                dirs.add(Files.isDirectory(p) ? p : p.toAbsolutePath().getParent());
+                if (Files.isDirectory(p)) {
+                    trees.add(p);
+                } else {
+                    // A file's folder may be a home directory or a shared one: only its own entries, where an
+                    // in-place write of this file would have left its journal and temporary files.
+                    folders.add(p.toAbsolutePath().getParent());
+                }
             }
         }
-        if (plan != null && plan.directory() != null) {
-            dirs.add(plan.directory());
+        List<Path> files = in.inputs.stream().filter(p -> !p.toString().startsWith("@") && Files.isRegularFile(p))
+                .toList();
+        if (files.size() > 1) {
+            // An in-place write of files from several folders keeps its journal in their common parent.
+            folders.add(OutputPlan.commonParent(files));
         }
-        Set<Path> completed = Journal.recover(dirs, new java.io.PrintStream(new java.io.OutputStream() {
+        if (plan != null && plan.directory() != null) {
+            trees.add(plan.directory());
+        }
+        java.io.PrintStream log = new java.io.PrintStream(new java.io.OutputStream() {
             @Override
             public void write(int b) {
                 err().write(b);
             }
-        }, true));
+        }, true);
+        Set<Path> completed = new java.util.LinkedHashSet<>(Journal.recover(trees, log));
+        completed.addAll(Journal.recover(folders, 1, log));
         err().flush();
         if (completed.isEmpty() || plan == null) {
             return false;

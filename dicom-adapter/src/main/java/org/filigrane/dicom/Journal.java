@@ -108,22 +108,29 @@ public final class Journal {
     }
 
     /**
-     * Completes or undoes an interrupted write in {@code dirs} (and the directories below them): rolls a journal
+     * Completes or undoes an interrupted write in {@code dirs} and the directories below them: rolls a journal
      * forward, deletes temporary files no journal names. Returns the targets of the writes it completed; {@code err}
      * gets one line per directory repaired.
      */
     public static Set<Path> recover(List<Path> dirs, PrintStream err) throws IOException {
+        return recover(dirs, Integer.MAX_VALUE, err);
+    }
+
+    /**
+     * As {@link #recover(List, PrintStream)}, looking {@code depth} levels down ({@code 1}: the directories' own
+     * entries only, as for the directory of a single input file, which may be a home directory or a shared folder).
+     * A write in progress is never touched: not in a directory whose write lock another writer holds (another
+     * process, or another thread of this one), nor below one, however far up that directory is.
+     */
+    public static Set<Path> recover(List<Path> dirs, int depth, PrintStream err) throws IOException {
         Set<Path> completed = new LinkedHashSet<>();
         for (Path dir : dirs) {
             if (!Files.isDirectory(dir)) {
                 continue;
             }
             boolean anything;
-            try (Stream<Path> walk = Files.walk(dir)) {
-                anything = walk.anyMatch(p -> {
-                    String n = p.getFileName().toString();
-                    return n.equals(NAME) || n.endsWith(TMP_SUFFIX) || n.equals(LOCK);
-                });
+            try (Stream<Path> walk = Files.walk(dir, depth)) {
+                anything = walk.anyMatch(p -> isBookkeeping(p));
             }
             if (!anything) {
                 continue;
@@ -143,38 +150,58 @@ public final class Journal {
                 continue; // another process is writing here right now: its files are not strays
             }
             try (lock) {
-                recoverLocked(dir, err, completed);
+                recoverLocked(dir.toAbsolutePath().normalize(), depth, err, completed);
             }
         }
         return completed;
     }
 
-    private static void recoverLocked(Path dir, PrintStream err, Set<Path> completed) throws IOException {
-        {
-            List<Path> journals;
-            try (Stream<Path> walk = Files.walk(dir)) {
-                journals = walk.filter(p -> p.getFileName().toString().equals(NAME)).toList();
+    private static void recoverLocked(Path dir, int depth, PrintStream err, Set<Path> completed) throws IOException {
+        // A writer locks its own root (write's root), which may lie below dir or above it; its temporary files
+        // and journal sit at or below that root. Holding dir's lock says nothing about those writers.
+        java.util.Map<Path, Boolean> held = new java.util.HashMap<>();
+        List<Path> journals;
+        try (Stream<Path> walk = Files.walk(dir, depth)) {
+            journals = walk.filter(p -> p.getFileName().toString().equals(NAME)).toList();
+        }
+        for (Path j : journals) {
+            if (inWriteInProgress(j.toAbsolutePath().normalize(), dir, held)) {
+                continue;
             }
-            for (Path j : journals) {
-                List<Path> done = rollForward(j);
-                completed.addAll(done);
-                if (err != null) {
-                    err.println("filigrane: completed an interrupted write of " + done.size() + " file(s) in "
-                            + j.getParent() + " (journal " + NAME + ")");
-                }
-            }
-            List<Path> strays;
-            try (Stream<Path> walk = Files.walk(dir)) {
-                strays = walk.filter(p -> p.getFileName().toString().endsWith(TMP_SUFFIX)).toList();
-            }
-            for (Path s : strays) {
-                Files.deleteIfExists(s);
-            }
-            if (!strays.isEmpty() && err != null) {
-                err.println("filigrane: removed " + strays.size() + " temporary file(s) of an interrupted write in "
-                        + dir + " (it never completed; the files it would have replaced are untouched)");
+            List<Path> done = rollForward(j);
+            completed.addAll(done);
+            if (err != null) {
+                err.println("filigrane: completed an interrupted write of " + done.size() + " file(s) in "
+                        + j.getParent() + " (journal " + NAME + ")");
             }
         }
+        List<Path> strays;
+        try (Stream<Path> walk = Files.walk(dir, depth)) {
+            strays = walk.filter(p -> p.getFileName().toString().endsWith(TMP_SUFFIX)).toList();
+        }
+        int removed = 0;
+        for (Path s : strays) {
+            if (!inWriteInProgress(s.toAbsolutePath().normalize(), dir, held)) {
+                removed += Files.deleteIfExists(s) ? 1 : 0;
+            }
+        }
+        if (removed > 0 && err != null) {
+            err.println("filigrane: removed " + removed + " temporary file(s) of an interrupted write in "
+                    + dir + " (it never completed; the files it would have replaced are untouched)");
+        }
+    }
+
+    /**
+     * Whether {@code file} lies in or below a directory, other than {@code ours} (whose lock the caller holds),
+     * whose write lock is held: its own directory and every one above it, up to the file system's root.
+     */
+    private static boolean inWriteInProgress(Path file, Path ours, java.util.Map<Path, Boolean> held) {
+        for (Path d = file.getParent(); d != null; d = d.getParent()) {
+            if (!d.equals(ours) && held.computeIfAbsent(d, Lock::heldElsewhere)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -182,6 +209,11 @@ public final class Journal {
      * included), deleted when released. A recovery that finds it held by another process skips the directory.
      */
     private static final class Lock implements AutoCloseable {
+        /**
+         * Lock files this JVM holds. Checked before opening a channel on one: on Linux, closing any channel on a
+         * file drops every lock the process holds on it, so a probe must never open the file a thread here holds.
+         */
+        private static final Set<Path> HELD_HERE = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final Path file;
         private final FileChannel channel;
         private final java.nio.channels.FileLock lock;
@@ -194,8 +226,16 @@ public final class Journal {
 
         /** Waits for the lock when {@code wait}, else returns null when another process holds it. */
         static Lock acquire(Path dir, boolean wait) throws IOException {
-            Path f = dir.resolve(LOCK);
+            Path f = dir.toAbsolutePath().normalize().resolve(LOCK);
             for (int attempt = 0; attempt < 100_000; attempt++) {
+                if (HELD_HERE.contains(f)) {
+                    // Another thread of this JVM writes here: wait for it, or say it is busy.
+                    if (!wait) {
+                        return null;
+                    }
+                    pause(f);
+                    continue;
+                }
                 FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
                 java.nio.channels.FileLock l;
@@ -225,6 +265,12 @@ public final class Journal {
                     there = new byte[0];
                 }
                 if (java.util.Arrays.equals(token, there)) {
+                    if (!HELD_HERE.add(f)) {
+                        // Another thread of this JVM took it between the check above and here.
+                        l.release();
+                        ch.close();
+                        continue;
+                    }
                     return new Lock(f, ch, l);
                 }
                 l.release();
@@ -242,13 +288,45 @@ public final class Journal {
             }
         }
 
+        /**
+         * Whether a writer other than the caller holds {@code dir}'s lock: a thread of this JVM, or another process
+         * (probed with a lock attempt on the file, released at once). No lock file: no writer.
+         */
+        static boolean heldElsewhere(Path dir) {
+            Path f = dir.resolve(LOCK);
+            if (HELD_HERE.contains(f)) {
+                return true;
+            }
+            if (!Files.exists(f)) {
+                return false;
+            }
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                java.nio.channels.FileLock l = ch.tryLock();
+                if (l == null) {
+                    return true;
+                }
+                l.release();
+                return false;
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                return true;
+            } catch (java.nio.file.NoSuchFileException e) {
+                return false; // gone meanwhile: its writer finished
+            } catch (IOException e) {
+                return true; // cannot tell (not ours to open): leave what is below it alone
+            }
+        }
+
         @Override
         public void close() throws IOException {
             try {
                 Files.deleteIfExists(file);
             } finally {
-                lock.release();
-                channel.close();
+                try {
+                    lock.release();
+                    channel.close();
+                } finally {
+                    HELD_HERE.remove(file);
+                }
             }
         }
     }

@@ -85,7 +85,8 @@ public record OutputPlan(Path directory, boolean inPlace, boolean overwrite) {
         }
     }
 
-    static Path commonParent(List<Path> inputs) {
+    /** The deepest folder holding every one of {@code inputs} (files). */
+    public static Path commonParent(List<Path> inputs) {
         Path base = inputs.get(0).toAbsolutePath().normalize().getParent();
         for (Path p : inputs) {
             Path parent = p.toAbsolutePath().normalize().getParent();
