@@ -180,7 +180,7 @@ public final class DicomObject {
     /** The file's attributes through {@link NativePixels}, or null when PixelMed must read it. */
     private static AttributeList readNative(Path file) {
         try {
-            if (Files.size(file) > NATIVE_READ_LIMIT) {
+            if (!NativePixels.ENABLED || Files.size(file) > NATIVE_READ_LIMIT) {
                 return null;
             }
             return NativePixels.read(Files.readAllBytes(file));
