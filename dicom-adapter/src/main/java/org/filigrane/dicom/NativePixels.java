@@ -23,8 +23,9 @@ import java.util.Arrays;
  * output. Only the common layout is taken: Pixel Data of defined length, OW (or OB in Explicit VR), the last
  * element of the file but for Data Set Trailing Padding. PixelMed still parses and writes every other attribute;
  * anything else (big endian, deflate, encapsulated pixels, other elements after Pixel Data, odd OW lengths, 8-bit
- * Implicit VR on reading) returns null and the caller takes PixelMed's path. The result is the same attribute list, and written files are the same bytes, as PixelMed
- * gives (NativePixelsTest compares both on real files of every width).
+ * Implicit VR on reading) returns null and the caller takes PixelMed's path. The result is the same attribute
+ * list, and written files are the same bytes, as PixelMed gives (NativePixelsTest compares both on real files of
+ * every width).
  */
 final class NativePixels {
     private static final int PIXEL_GROUP = 0x7FE0;
