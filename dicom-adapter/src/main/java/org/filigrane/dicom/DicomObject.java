@@ -159,7 +159,9 @@ public final class DicomObject {
         }
         String ts = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID).trim();
         checkTransferSyntax(file, ts);
-        list = readNative(file);
+        boolean littleEndianNative = TransferSyntax.ExplicitVRLittleEndian.equals(ts)
+                || TransferSyntax.ImplicitVRLittleEndian.equals(ts);
+        list = littleEndianNative ? readNative(file) : null;
         if (list != null) {
             return check(file, list, ts);
         }
