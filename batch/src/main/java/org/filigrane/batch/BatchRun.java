@@ -44,13 +44,14 @@ import org.filigrane.ledger.Ledger;
  * any moment is finished by running the same command again.
  *
  * <p>A series' outputs are written into a staging folder under the state folder (same file system as the outputs)
- * by the adapter's journaled write ({@link DicomWatermarking#watermarkInMemory}: one file built, checked and synced
- * at a time), its ledger record is built from them and saved beside them, the series is journaled STAGED, the
- * record appended to the {@link Ledger} (idempotent by issuer and new Series Instance UID), the files renamed into
- * place and the series journaled DONE. A resumed run rolls STAGED series forward (the append again, which finds the
- * record and writes nothing; the remaining renames) and throws away the staging of series that never reached
- * STAGED (their UIDs never left the staging folder), so no output of a series is visible before all of it is
- * complete, none is written twice and the ledger holds one record per series.
+ * by the adapter's journaled write ({@link DicomWatermarking#watermarkInMemory}: files built and checked a few at a
+ * time, written, then synced together before the write's commit point), its ledger record is built from them and
+ * saved beside them, the series is journaled STAGED, the record appended to the {@link Ledger} (idempotent by
+ * issuer and new Series Instance UID), the files renamed into place and the series journaled DONE. A resumed run
+ * rolls STAGED series forward (the append again, which finds the record and writes nothing; the remaining renames)
+ * and throws away the staging of series that never reached STAGED (their UIDs never left the staging folder), so no
+ * output of a series is visible before all of it is complete, none is written twice and the ledger holds one
+ * record per series.
  */
 public final class BatchRun {
     public enum Operation { EMBED, VERIFY, RESTORE }

@@ -99,14 +99,14 @@ final class BatchCommand extends CommandBase {
     @Option(names = "--force", description = "replace output files no earlier run of this batch wrote")
     boolean force;
 
-    @Option(names = "--self-check", paramLabel = "full|quick", defaultValue = "full", converter = SelfCheck.class,
+    @Option(names = "--self-check", paramLabel = "full|quick", defaultValue = "full", converter = SelfCheckOption.class,
             description = "embed: check of each watermarked volume before it is written. full (default): the "
             + "engine verifies it and its restoration hashes to the input's signed hash; quick: layer T's integrity "
             + "screen only (no restoration). Every output file is decoded and checked either way")
     DicomWatermarking.VolumeCheck selfCheck;
 
     /** full|quick, case-insensitive; NONE is not the user's to choose. */
-    static final class SelfCheck implements picocli.CommandLine.ITypeConverter<DicomWatermarking.VolumeCheck> {
+    static final class SelfCheckOption implements picocli.CommandLine.ITypeConverter<DicomWatermarking.VolumeCheck> {
         @Override
         public DicomWatermarking.VolumeCheck convert(String v) {
             return switch (v.strip().toLowerCase(Locale.ROOT)) {

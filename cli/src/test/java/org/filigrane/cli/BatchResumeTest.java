@@ -134,6 +134,35 @@ class BatchResumeTest {
         assertEquals(ExitCode.BATCH_FAILED, again.code(), again.all());
     }
 
+    /**
+     * {@code --self-check quick}: the report says which check ran, and what it wrote restores like the default's
+     * output (verify, then restore, bit for bit); an unknown value is a usage error that touches nothing.
+     */
+    @Test
+    void theQuickSelfCheckIsNamedInTheReportAndItsOutputsRestore() throws Exception {
+        CliTest.Run bad = run(List.of("batch", "embed", archive.toString(), "-o", out.toString(), "--key-file",
+                key.toString(), "--recipient", "x", "--self-check", "none", "-q"));
+        assertEquals(ExitCode.USAGE, bad.code(), bad.all());
+        assertFalse(Files.exists(out), "a usage error writes nothing");
+        List<String> args = new ArrayList<>(embedArgs());
+        args.addAll(List.of("--self-check", "quick"));
+        CliTest.Run e = run(args);
+        assertEquals(0, e.code(), e.all());
+        String report = Files.readString(out.resolve(".filigrane-batch/report-0-of-1.jsonl"));
+        assertEquals(SERIES, report.lines().filter(l -> l.contains("quick self-check")).count(), report);
+        Path restored = tmp.resolve("restored");
+        CliTest.Run r = run(List.of("batch", "restore", out.toString(), "-o", restored.toString(), "--state",
+                tmp.resolve("restore-state").toString(), "--key-file", key.toString(), "--backend", "reference", "-q"));
+        assertEquals(0, r.code(), r.all());
+        for (int s = 0; s < SERIES; s++) {
+            Path rel = Path.of("study" + (s % 2), "series" + s);
+            assertTrue(org.filigrane.dicom.DicomReader.read(List.of(archive.resolve(rel)),
+                    org.filigrane.dicom.DicomReader.Options.defaults()).volume().sameContent(
+                    org.filigrane.dicom.DicomReader.read(List.of(restored.resolve(rel)),
+                    org.filigrane.dicom.DicomReader.Options.defaults()).volume()), rel.toString());
+        }
+    }
+
     @Test
     void batchRestoreGivesBackEveryOriginalSeriesBitForBit() throws Exception {
         CliTest.Run e = run(embedArgs());

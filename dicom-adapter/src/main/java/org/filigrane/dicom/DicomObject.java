@@ -159,7 +159,9 @@ public final class DicomObject {
         }
         String ts = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID).trim();
         checkTransferSyntax(file, ts);
-        list = readNative(file);
+        boolean littleEndianNative = TransferSyntax.ExplicitVRLittleEndian.equals(ts)
+                || TransferSyntax.ImplicitVRLittleEndian.equals(ts);
+        list = littleEndianNative ? readNative(file) : null;
         if (list != null) {
             return check(file, list, ts);
         }
@@ -180,7 +182,7 @@ public final class DicomObject {
     /** The file's attributes through {@link NativePixels}, or null when PixelMed must read it. */
     private static AttributeList readNative(Path file) {
         try {
-            if (Files.size(file) > NATIVE_READ_LIMIT) {
+            if (!NativePixels.ENABLED || Files.size(file) > NATIVE_READ_LIMIT) {
                 return null;
             }
             return NativePixels.read(Files.readAllBytes(file));

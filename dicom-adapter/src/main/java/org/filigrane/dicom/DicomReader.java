@@ -234,19 +234,49 @@ public final class DicomReader {
         }
         List<DicomObject> objects = new ArrayList<>();
         Map<DicomObject, short[][]> frames = new java.util.IdentityHashMap<>();
-        for (Path f : files) {
-            DicomObject full = DicomObject.read(f);
-            short[][] fv = new short[full.frames()][];
-            for (int k = 0; k < fv.length; k++) {
-                fv[k] = slices.apply(full.rows() * full.columns());
-                full.frameValues(k, fv[k]);
+        // A few files at once on the common pool (reading and decoding a file is one thread's work; the other
+        // cores are idle outside the engine): at most LEAN_READ_AHEAD whole files in memory besides the volume.
+        int chunk = Math.max(1, Math.min(LEAN_READ_AHEAD, java.util.concurrent.ForkJoinPool.getCommonPoolParallelism()
+                + 1));
+        for (int base = 0; base < files.size(); base += chunk) {
+            int n = Math.min(chunk, files.size() - base);
+            DicomObject[] leans = new DicomObject[n];
+            short[][][] fvs = new short[n][][];
+            Exception[] failures = new Exception[n];
+            int first = base;
+            java.util.stream.IntStream.range(0, n).parallel().forEach(k -> {
+                try {
+                    DicomObject full = DicomObject.read(files.get(first + k));
+                    short[][] fv = new short[full.frames()][];
+                    for (int f = 0; f < fv.length; f++) {
+                        synchronized (slices) {
+                            fv[f] = slices.apply(full.rows() * full.columns());
+                        }
+                        full.frameValues(f, fv[f]);
+                    }
+                    leans[k] = full.lean();
+                    fvs[k] = fv;
+                } catch (DicomInputException | RuntimeException e) {
+                    failures[k] = e;
+                }
+            });
+            for (int k = 0; k < n; k++) {
+                // The first failing file in the caller's order, as a one-by-one read would report it.
+                if (failures[k] instanceof DicomInputException e) {
+                    throw e;
+                }
+                if (failures[k] instanceof RuntimeException e) {
+                    throw e;
+                }
+                objects.add(leans[k]);
+                frames.put(leans[k], fvs[k]);
             }
-            DicomObject lean = full.lean();
-            objects.add(lean);
-            frames.put(lean, fv);
         }
         return assemble(seriesUid, objects, allowGaps, frames::get);
     }
+
+    /** Most files a lean read holds whole at once (one per thread of the common pool and the caller, up to this). */
+    private static final int LEAN_READ_AHEAD = 4;
 
     /** Orders already-read objects of one series into a volume. */
     public static DicomSeries assemble(String seriesUid, List<DicomObject> objects, boolean allowGaps)

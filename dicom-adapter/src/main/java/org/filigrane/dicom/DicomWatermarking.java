@@ -598,10 +598,10 @@ public final class DicomWatermarking {
     /**
      * {@link #embed} for a caller that holds a series once in memory (a batch): the same outputs (Filigrane header,
      * manifests and their signed digest, new UIDs) written through the same {@link Journal}, but each output is
-     * built, encoded, checked and written one at a time, so the peak is the input and watermarked volumes plus one
-     * file instead of every encoded file and a decoded copy of the series. {@code targets} (one per object, under
-     * {@code root}, the journal's directory) are given by the caller, which may stage them and move them into place
-     * itself.
+     * built, encoded, checked and written a few at a time (up to 4, in parallel), so the peak is the input and
+     * watermarked volumes plus those files instead of every encoded file and a decoded copy of the series.
+     * {@code targets} (one per object, under {@code root}, the journal's directory) are given by the caller, which
+     * may stage them and move them into place itself.
      *
      * <p>Self-check, before a file is written: it is decoded again and must carry exactly the watermarked pixels,
      * the same unstored bits and the attributes its manifest records (what verification reads). With
@@ -720,9 +720,9 @@ public final class DicomWatermarking {
                 throw new IllegalArgumentException("one target per object: " + targets.size() + " for "
                         + sources.size());
             }
-            List<byte[]> files = new java.util.AbstractList<>() {
+            List<byte[]> files = new AheadList(lists.size(), new java.util.function.IntFunction<byte[]>() {
                 @Override
-                public byte[] get(int i) {
+                public byte[] apply(int i) {
                     DicomObject o = series.objects().get(i);
                     AttributeList out = new AttributeList();
                     out.putAll(lists.get(i));
@@ -739,18 +739,63 @@ public final class DicomWatermarking {
                                 + o.path() + " failed: " + e.getMessage() + "; nothing was written", e));
                     }
                 }
-
-                @Override
-                public int size() {
-                    return lists.size();
-                }
-            };
+            });
             try {
                 Journal.write(root, files, targets, sources, progress);
             } catch (java.io.UncheckedIOException e) {
                 throw e.getCause();
             }
             return new Embedded(result, targets, newSeries, keyId);
+        }
+    }
+
+    /**
+     * The outputs of a streamed write, built a few at a time in parallel on the common pool as the journal asks
+     * for them in order (building and checking a file is one thread's work; the other cores are idle outside the
+     * engine): at most {@link #AHEAD} encoded files in memory. A failure is thrown on the caller's thread, for the
+     * first failing file in order.
+     */
+    private static final class AheadList extends java.util.AbstractList<byte[]> {
+        static final int AHEAD = 4;
+        private final int size;
+        private final java.util.function.IntFunction<byte[]> build;
+        private final byte[][] chunk;
+        private int from = -1;
+
+        AheadList(int size, java.util.function.IntFunction<byte[]> build) {
+            this.size = size;
+            this.build = build;
+            this.chunk = new byte[Math.max(1, Math.min(AHEAD,
+                    java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1))][];
+        }
+
+        @Override
+        public byte[] get(int i) {
+            if (from < 0 || i < from || i >= from + chunk.length) {
+                from = i;
+                int n = Math.min(chunk.length, size - i);
+                java.util.Arrays.fill(chunk, null);
+                RuntimeException[] failures = new RuntimeException[n];
+                java.util.stream.IntStream.range(0, n).parallel().forEach(k -> {
+                    try {
+                        chunk[k] = build.apply(from + k);
+                    } catch (RuntimeException e) {
+                        failures[k] = e;
+                    }
+                });
+                for (RuntimeException e : failures) {
+                    if (e != null) {
+                        from = -1;
+                        throw e;
+                    }
+                }
+            }
+            return chunk[i - from];
+        }
+
+        @Override
+        public int size() {
+            return size;
         }
     }
 

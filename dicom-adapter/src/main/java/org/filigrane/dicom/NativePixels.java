@@ -23,13 +23,20 @@ import java.util.Arrays;
  * output. Only the common layout is taken: Pixel Data of defined length, OW (or OB in Explicit VR), the last
  * element of the file but for Data Set Trailing Padding. PixelMed still parses and writes every other attribute;
  * anything else (big endian, deflate, encapsulated pixels, other elements after Pixel Data, odd OW lengths, 8-bit
- * Implicit VR on reading) returns null and the caller takes PixelMed's path. The result is the same attribute list, and written files are the same bytes, as PixelMed
- * gives (NativePixelsTest compares both on real files of every width).
+ * Implicit VR on reading) returns null and the caller takes PixelMed's path. The result is the same attribute
+ * list, and written files are the same bytes, as PixelMed gives (NativePixelsTest compares both on real files of
+ * every width).
  */
 final class NativePixels {
     private static final int PIXEL_GROUP = 0x7FE0;
     private static final int PIXEL_ELEMENT = 0x0010;
     private static final long UNDEFINED_LENGTH = 0xFFFFFFFFL;
+
+    /**
+     * {@code -Dfiligrane.nativePixels=false} sends every file through PixelMed (to measure what this path saves, or
+     * to rule it out when a file misbehaves).
+     */
+    static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("filigrane.nativePixels", "true"));
 
     private NativePixels() {
     }
@@ -43,6 +50,9 @@ final class NativePixels {
      * layout this path takes (or PixelMed cannot parse its header): read it with PixelMed then.
      */
     static AttributeList read(byte[] file) {
+        if (!ENABLED) {
+            return null;
+        }
         AttributeList list = new AttributeList();
         long end;
         try {
@@ -129,7 +139,7 @@ final class NativePixels {
      * write the whole file (not this path's layout; see the class comment).
      */
     static byte[] encode(AttributeList header, Attribute pixels, String ts) throws IOException, DicomException {
-        if (!littleEndianNative(ts) || header.get(TagFromName.PixelData) != null) {
+        if (!ENABLED || !littleEndianNative(ts) || header.get(TagFromName.PixelData) != null) {
             return null;
         }
         // After Pixel Data, only Data Set Trailing Padding (written after the pixels, as PixelMed does).

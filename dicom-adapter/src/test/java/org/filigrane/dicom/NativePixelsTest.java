@@ -52,11 +52,13 @@ class NativePixelsTest {
             "rng = np.random.default_rng(int(sys.argv[2]))",
             "def make(name, ts, rows, cols, alloc, stored, signed, raw, vr=None, trailing=False):",
             "    ds = Dataset(); meta = FileMetaDataset(); meta.TransferSyntaxUID = ts",
-            "    meta.MediaStorageSOPClassUID = '1.2.840.10008.5.1.4.1.1.7'; meta.MediaStorageSOPInstanceUID = generate_uid()",
+            "    meta.MediaStorageSOPClassUID = '1.2.840.10008.5.1.4.1.1.7'",
+            "    meta.MediaStorageSOPInstanceUID = generate_uid()",
             "    ds.file_meta = meta; ds.SOPClassUID = meta.MediaStorageSOPClassUID",
             "    ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID; ds.SeriesInstanceUID = generate_uid()",
             "    ds.StudyInstanceUID = generate_uid(); ds.Modality = 'OT'; ds.PatientName = 'Native^Test'",
-            "    ds.Rows = rows; ds.Columns = cols; ds.SamplesPerPixel = 1; ds.PhotometricInterpretation = 'MONOCHROME2'",
+            "    ds.Rows = rows; ds.Columns = cols; ds.SamplesPerPixel = 1",
+            "    ds.PhotometricInterpretation = 'MONOCHROME2'",
             "    ds.BitsAllocated = alloc; ds.BitsStored = stored; ds.HighBit = stored - 1",
             "    ds.PixelRepresentation = 1 if signed else 0",
             "    ds.PixelData = raw.tobytes()",
@@ -72,7 +74,8 @@ class NativePixelsTest {
             "make('s16-10bits-implicit', I, 4, 4, 16, 10, True, rng.integers(0, 65536, 16, dtype=np.uint16))",
             "make('u8-implicit', I, 5, 7, 8, 8, False, rng.integers(0, 256, 35, dtype=np.uint8))",
             "make('u8-packed-ow', E, 2, 3, 8, 8, False, rng.integers(0, 256, 6, dtype=np.uint8), vr='OW')",
-            "make('u16-trailing-element', E, 4, 4, 16, 12, False, rng.integers(0, 4096, 16, dtype=np.uint16), trailing=True)",
+            "make('u16-trailing-element', E, 4, 4, 16, 12, False, rng.integers(0, 4096, 16, dtype=np.uint16),",
+            "     trailing=True)",
             "");
 
     /** Layouts the direct read must leave to PixelMed. */
