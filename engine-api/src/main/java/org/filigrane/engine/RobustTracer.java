@@ -330,7 +330,6 @@ final class RobustTracer {
         int across = (outColumns + 7) / 8;
         int down = (outRows + 7) / 8;
         double[] fade = new double[voteColumns];
-        Arrays.fill(fade, unit);
         double[][] ring = new double[3][8 * voteColumns];
         double[] terms = new double[voteColumns];
         float[][] votes = new float[5][voteRows * voteColumns];
@@ -351,11 +350,9 @@ final class RobustTracer {
                 }
             }
             int line = (r / 2) * voteColumns;
-            if (local != null) {
-                int by = Math.min(down - 1, (r + 4) / 8);
-                for (int c = 0; c < voteColumns; c++) {
-                    fade[c] = local[by * across + Math.min(across - 1, (2 * c + 4) / 8)];
-                }
+            int by = Math.min(down - 1, (r + 4) / 8);
+            for (int c = 0; c < voteColumns; c++) {
+                fade[c] = local[by * across + Math.min(across - 1, (2 * c + 4) / 8)];
             }
             for (int k = 0; k < 5; k++) {
                 bandTerms(terms, COS[BAND_U[k]], ring[BAND_V[k]], r, voteColumns);
@@ -498,7 +495,6 @@ final class RobustTracer {
         int across = (outColumns + 7) / 8;
         int down = (outRows + 7) / 8;
         double[] fade = new double[outColumns];
-        Arrays.fill(fade, unit);
         float[][] fold = new float[5][T * T];
         int[] covered = new int[T * T];
         // One pass down the image: the row pass (horizontal frequencies 0..2 of the 8 pixels starting at every
@@ -531,11 +527,10 @@ final class RobustTracer {
                 covered[rowCell + (c & (T - 1))]++;
                 open[c] = clipped[line + c] ? 0f : 1f;
             }
-            if (local != null) {
-                int by = Math.min(down - 1, (r + 4) / 8);
-                for (int c = 0; c < outColumns; c++) {
-                    fade[c] = local[by * across + Math.min(across - 1, (c + 4) / 8)];
-                }
+            // The fade reference of each offset: the local median of the block its centre falls in.
+            int by = Math.min(down - 1, (r + 4) / 8);
+            for (int c = 0; c < outColumns; c++) {
+                fade[c] = local[by * across + Math.min(across - 1, (c + 4) / 8)];
             }
             for (int k = 0; k < 5; k++) {
                 bandTerms(terms, COS[BAND_U[k]], ring[BAND_V[k]], r, outColumns);
@@ -698,7 +693,6 @@ final class RobustTracer {
         double zero = VOTE_ZERO * fade / unit;
         return x >= zero ? 0 : Math.signum(term) * (zero - x) / (zero - 1);
     }
-
 
     /**
      * Per block of the grid at (0, 0), {@code ((outRows + 7) / 8) x ((outColumns + 7) / 8)}: the median magnitude of

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * The full robustness table of docs/FORMAT-D.md: every series class, the three 8-bit exports, every attack of
  * issue 10 (plus 0.5x and 45 degrees), counted as correct / wrong / none, with 20 candidates per trace. Prints a
  * Markdown table; asserts only that no wrong recipient is named. Run with
- * {@code -Dfiligrane.stress=true -Dtest=RobustTraceTableTest} ({@code -Dfiligrane.tableImages=N} phantoms per class).
+ * {@code -Dfiligrane.stress=true -Dtest=RobustTraceTableTest} ({@code -Dfiligrane.tableImages=N} phantoms per class;
+ * subsets: {@code -Dfiligrane.tableAttacks=a,b}, {@code -Dfiligrane.tableExports=a,b},
+ * {@code -Dfiligrane.tableSeries=class or name,...}, {@code -Dfiligrane.tableScaleOne=true}).
  */
 @EnabledIfSystemProperty(named = "filigrane.stress", matches = "true")
 class RobustTraceTableTest {

@@ -35,7 +35,7 @@ class RobustTraceTest {
 
     /** Attack rows of the CI table and the fewest correct answers each must keep (out of the cases run). */
     private static final List<String> CI_ATTACKS = List.of("none", "rot90", "flipH", "JPEG 50", "JPEG 30",
-            "mean 3x3", "Gaussian noise 5", "crop 10%", "rescale 0.75-2x");
+            "mean 3x3", "Gaussian noise 5", "crop 10%", "rescale 0.75-2x", "salt & pepper 1%");
 
     @Test
     void reducedRobustnessTable() throws Exception {
@@ -102,7 +102,7 @@ class RobustTraceTest {
     }
 
     /** Measured when the table was set (docs/FORMAT-D.md); a regression below these fails CI. */
-    private static final int[] CI_FLOOR = {9, 9, 9, 8, 8, 9, 9, 9, 8};
+    private static final int[] CI_FLOOR = {9, 9, 9, 8, 8, 9, 9, 9, 8, 9};
 
     @Test
     void averagingTwoOrThreeRecipientsNamesAColluderAndNeverAnInnocent() throws Exception {

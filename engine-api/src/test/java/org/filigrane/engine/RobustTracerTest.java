@@ -9,7 +9,10 @@ import java.util.Random;
 import org.filigrane.engine.demo.Phantom;
 import org.junit.jupiter.api.Test;
 
-/** The tracer's fast paths against their plain definitions: table scoring, and the ranked scale search. */
+/**
+ * The tracer's fast paths against their plain definitions (table scoring, the ranked scale search) and its vote
+ * shaping (the fading vote, salt and pepper undone).
+ */
 class RobustTracerTest {
 
     @Test
@@ -54,5 +57,54 @@ class RobustTracerTest {
         }
         List<RobustTracer.Geometry> none = tracer.search(LeakPaths.rescale(unmarked, 1.37), 0, true, RobustTracer.KEEP);
         assertFalse(none.get(0).sync() > 7, "unmarked sync " + none.get(0).sync());
+    }
+
+    /** Votes rise linearly to 1 at one unit, fade linearly to 0 at VOTE_ZERO local medians, keep the term's sign. */
+    @Test
+    void votesFadeAboveTheLocalMargin() {
+        double unit = 2;
+        assertEquals(0.5, RobustTracer.vote(1, unit, unit), 1e-12);
+        assertEquals(-1, RobustTracer.vote(-2, unit, unit), 1e-12);
+        double zero = RobustTracer.VOTE_ZERO * unit;
+        assertEquals(0.5, RobustTracer.vote((1 + zero / unit) / 2 * unit, unit, unit), 1e-12);
+        assertEquals(0, RobustTracer.vote(zero, unit, unit), 1e-12);
+        assertEquals(0, RobustTracer.vote(-3 * zero, unit, unit), 1e-12);
+        // Where the local margin is three times the image's, a term of the same size still votes, with its sign.
+        assertTrue(RobustTracer.vote(-zero, unit, 3 * unit) < -0.5);
+        for (double t = -20; t <= 20; t += 0.25) {
+            double v = RobustTracer.vote(t, unit, 1.5 * unit);
+            assertTrue(Math.abs(v) <= 1 && v * t >= 0, "term " + t + ": " + v);
+        }
+    }
+
+    /**
+     * Isolated pixels at the image's extremes are replaced by their neighbours' median; a clipped region (a run of
+     * extremes) and every other pixel are left alone, and the input is not modified.
+     */
+    @Test
+    void saltAndPepperIsUndoneButClippedRegionsStay() {
+        int rows = 12;
+        int columns = 12;
+        double[] image = new double[rows * columns];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = 100 + (i % 7);
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < 3; c++) {
+                image[r * columns + c] = 255;
+            }
+        }
+        image[5 * columns + 8] = 0;
+        image[8 * columns + 6] = 255;
+        double[] copy = image.clone();
+        double[] out = RobustTracer.withoutImpulses(image, rows, columns);
+        assertTrue(java.util.Arrays.equals(copy, image), "input modified");
+        for (int i = 0; i < image.length; i++) {
+            if (i == 5 * columns + 8 || i == 8 * columns + 6) {
+                assertTrue(out[i] >= 100 && out[i] <= 106, "impulse at " + i + " became " + out[i]);
+            } else {
+                assertEquals(image[i], out[i], "pixel " + i);
+            }
+        }
     }
 }
