@@ -4,8 +4,6 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.TagFromName;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -19,7 +17,6 @@ import org.filigrane.dicom.DicomSeries;
 import org.filigrane.dicom.DicomWatermarking;
 import org.filigrane.engine.IssuerKey;
 import org.filigrane.engine.Layer;
-import org.filigrane.engine.PixelFormat;
 import org.filigrane.engine.Volume;
 import org.filigrane.engine.WatermarkSpec;
 import org.filigrane.ledger.IssueRecord;
@@ -90,23 +87,7 @@ public final class LedgerRecording {
 
     /** The volume hash of docs/FORMAT.md (the one layer R signs), in hex. */
     static String volumeHash(Volume v) {
-        MessageDigest md = sha256();
-        md.update(ByteBuffer.allocate(12).putInt(v.slices()).putInt(v.rows()).putInt(v.columns()).array());
-        PixelFormat f = v.format();
-        md.update(new byte[] {(byte) f.bitsAllocated(), (byte) f.bitsStored(), (byte) (f.signed() ? 1 : 0)});
-        // Slices hashed in parallel (a batch worker's other core is idle outside the engine), combined in order.
-        byte[][] digests = new byte[v.slices()][];
-        java.util.stream.IntStream.range(0, v.slices()).parallel().forEach(s -> {
-            ByteBuffer buffer = ByteBuffer.allocate(v.rows() * v.columns() * 2).order(ByteOrder.LITTLE_ENDIAN);
-            buffer.asShortBuffer().put(v.slice(s));
-            MessageDigest slice = sha256();
-            slice.update(buffer);
-            digests[s] = slice.digest();
-        });
-        for (byte[] d : digests) {
-            md.update(d);
-        }
-        return HexFormat.of().formatHex(md.digest());
+        return HexFormat.of().formatHex(v.sha256());
     }
 
     private static MessageDigest sha256() {

@@ -242,9 +242,8 @@ public final class DicomObject {
 
     /**
      * Whether no sample has a bit outside Bits Stored that deviates from its canonical form: always so when Bits
-     * Stored fills the sample (the value is the raw sample); 16-bit samples are scanned with the arithmetic of
-     * {@link #unstoredBitsHash16}; other layouts (8-bit samples below 8 stored bits, 16-bit samples in OB) answer
-     * false and are hashed in full.
+     * Stored fills the sample (the value is the raw sample); 16-bit samples are scanned by {@link #canonical16};
+     * other layouts (8-bit samples below 8 stored bits) answer false and are hashed in full.
      */
     private boolean allCanonical() {
         if (format.bitsStored() == format.bitsAllocated()) {
@@ -253,24 +252,7 @@ public final class DicomObject {
         if (format.bitsAllocated() != 16 || words == null) {
             return false;
         }
-        int bits = format.bitsStored();
-        int low = (1 << bits) - 1;
-        int shift = 32 - bits;
-        if (format.signed()) {
-            for (short w : words) {
-                int r = w & 0xFFFF;
-                if ((r ^ ((((r & low) << shift) >> shift) & 0xFFFF)) != 0) {
-                    return false;
-                }
-            }
-        } else {
-            for (short w : words) {
-                if ((w & ~low & 0xFFFF) != 0) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return canonical16(words.length);
     }
 
     /**

@@ -234,42 +234,22 @@ public final class DicomReader {
         }
         List<DicomObject> objects = new ArrayList<>();
         Map<DicomObject, short[][]> frames = new java.util.IdentityHashMap<>();
-        // A few files at once on the common pool (reading and decoding a file is one thread's work; the other
-        // cores are idle outside the engine): at most LEAN_READ_AHEAD whole files in memory besides the volume.
-        int chunk = Math.max(1, Math.min(LEAN_READ_AHEAD, java.util.concurrent.ForkJoinPool.getCommonPoolParallelism()
-                + 1));
+        // A few files at once (FewAtATime): at most LEAN_READ_AHEAD whole files in memory besides the volume.
+        int chunk = FewAtATime.width(LEAN_READ_AHEAD);
         for (int base = 0; base < files.size(); base += chunk) {
-            int n = Math.min(chunk, files.size() - base);
-            DicomObject[] leans = new DicomObject[n];
-            short[][][] fvs = new short[n][][];
-            Exception[] failures = new Exception[n];
-            int first = base;
-            java.util.stream.IntStream.range(0, n).parallel().forEach(k -> {
-                try {
-                    DicomObject full = DicomObject.read(files.get(first + k));
-                    short[][] fv = new short[full.frames()][];
-                    for (int f = 0; f < fv.length; f++) {
-                        synchronized (slices) {
-                            fv[f] = slices.apply(full.rows() * full.columns());
-                        }
-                        full.frameValues(f, fv[f]);
+            for (LeanRead read : FewAtATime.run(base, Math.min(chunk, files.size() - base), i -> {
+                DicomObject full = DicomObject.read(files.get(i));
+                short[][] fv = new short[full.frames()][];
+                for (int f = 0; f < fv.length; f++) {
+                    synchronized (slices) {
+                        fv[f] = slices.apply(full.rows() * full.columns());
                     }
-                    leans[k] = full.lean();
-                    fvs[k] = fv;
-                } catch (DicomInputException | RuntimeException e) {
-                    failures[k] = e;
+                    full.frameValues(f, fv[f]);
                 }
-            });
-            for (int k = 0; k < n; k++) {
-                // The first failing file in the caller's order, as a one-by-one read would report it.
-                if (failures[k] instanceof DicomInputException e) {
-                    throw e;
-                }
-                if (failures[k] instanceof RuntimeException e) {
-                    throw e;
-                }
-                objects.add(leans[k]);
-                frames.put(leans[k], fvs[k]);
+                return new LeanRead(full.lean(), fv);
+            })) {
+                objects.add(read.object());
+                frames.put(read.object(), read.frames());
             }
         }
         return assemble(seriesUid, objects, allowGaps, frames::get);
@@ -277,6 +257,10 @@ public final class DicomReader {
 
     /** Most files a lean read holds whole at once (one per thread of the common pool and the caller, up to this). */
     private static final int LEAN_READ_AHEAD = 4;
+
+    /** One file of a lean read: its lean object and its frames' values. */
+    private record LeanRead(DicomObject object, short[][] frames) {
+    }
 
     /** Orders already-read objects of one series into a volume. */
     public static DicomSeries assemble(String seriesUid, List<DicomObject> objects, boolean allowGaps)

@@ -750,47 +750,35 @@ public final class DicomWatermarking {
     }
 
     /**
-     * The outputs of a streamed write, built a few at a time in parallel on the common pool as the journal asks
-     * for them in order (building and checking a file is one thread's work; the other cores are idle outside the
-     * engine): at most {@link #AHEAD} encoded files in memory. A failure is thrown on the caller's thread, for the
-     * first failing file in order.
+     * The outputs of a streamed write, built {@link FewAtATime} as the journal asks for them in order: at most
+     * {@link #AHEAD} encoded files in memory. A failure is thrown on the caller's thread, for the first failing file
+     * in order.
      */
     private static final class AheadList extends java.util.AbstractList<byte[]> {
         static final int AHEAD = 4;
         private final int size;
         private final java.util.function.IntFunction<byte[]> build;
-        private final byte[][] chunk;
-        private int from = -1;
+        private final int width = FewAtATime.width(AHEAD);
+        private List<byte[]> chunk = List.of();
+        private int from;
 
         AheadList(int size, java.util.function.IntFunction<byte[]> build) {
             this.size = size;
             this.build = build;
-            this.chunk = new byte[Math.max(1, Math.min(AHEAD,
-                    java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1))][];
         }
 
         @Override
         public byte[] get(int i) {
-            if (from < 0 || i < from || i >= from + chunk.length) {
-                from = i;
-                int n = Math.min(chunk.length, size - i);
-                java.util.Arrays.fill(chunk, null);
-                RuntimeException[] failures = new RuntimeException[n];
-                java.util.stream.IntStream.range(0, n).parallel().forEach(k -> {
-                    try {
-                        chunk[k] = build.apply(from + k);
-                    } catch (RuntimeException e) {
-                        failures[k] = e;
-                    }
-                });
-                for (RuntimeException e : failures) {
-                    if (e != null) {
-                        from = -1;
-                        throw e;
-                    }
+            if (i < from || i >= from + chunk.size()) {
+                chunk = List.of();
+                try {
+                    chunk = FewAtATime.run(i, Math.min(width, size - i), build::apply);
+                } catch (DicomInputException e) {
+                    throw new IllegalStateException("building an output threw a checked exception", e);
                 }
+                from = i;
             }
-            return chunk[i - from];
+            return chunk.get(i - from);
         }
 
         @Override

@@ -160,9 +160,18 @@ public final class Journal {
         // A writer locks its own root (write's root), which may lie below dir or above it; its temporary files
         // and journal sit at or below that root. Holding dir's lock says nothing about those writers.
         java.util.Map<Path, Boolean> held = new java.util.HashMap<>();
-        List<Path> journals;
+        // One walk for both: a temporary file a journal names is gone once that journal is rolled forward.
+        List<Path> journals = new ArrayList<>();
+        List<Path> strays = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(dir, depth)) {
-            journals = walk.filter(p -> p.getFileName().toString().equals(NAME)).toList();
+            walk.forEach(p -> {
+                String n = p.getFileName().toString();
+                if (n.equals(NAME)) {
+                    journals.add(p);
+                } else if (n.endsWith(TMP_SUFFIX)) {
+                    strays.add(p);
+                }
+            });
         }
         for (Path j : journals) {
             if (inWriteInProgress(j.toAbsolutePath().normalize(), dir, held)) {
@@ -174,10 +183,6 @@ public final class Journal {
                 err.println("filigrane: completed an interrupted write of " + done.size() + " file(s) in "
                         + j.getParent() + " (journal " + NAME + ")");
             }
-        }
-        List<Path> strays;
-        try (Stream<Path> walk = Files.walk(dir, depth)) {
-            strays = walk.filter(p -> p.getFileName().toString().endsWith(TMP_SUFFIX)).toList();
         }
         int removed = 0;
         for (Path s : strays) {

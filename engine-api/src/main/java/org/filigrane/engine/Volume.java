@@ -144,6 +144,15 @@ public final class Volume {
         data[slice][row * columns + column] = format.store(value);
     }
 
+    /**
+     * The volume hash of docs/FORMAT.md ("payload"): SHA-256 over the shape, the pixel format and the SHA-256 of every
+     * slice's 16-bit samples, little-endian; what layer R's payload signs for the volume it was embedded into.
+     * Slices are hashed on all cores.
+     */
+    public byte[] sha256() {
+        return Payload.volumeHash(this, Payload.sliceDigests(this));
+    }
+
     /** A deep copy; slices are copied on all cores. */
     public Volume copy() {
         short[][] copy = new short[data.length][];

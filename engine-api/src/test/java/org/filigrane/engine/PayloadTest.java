@@ -45,4 +45,23 @@ class PayloadTest {
             }
         }
     }
+
+    @Test
+    void volumeHashFollowsTheDefinition() throws Exception {
+        Volume v = Volume.allocate(3, 97, 85, PixelFormat.signed(16, 13));
+        SplittableRandom r = new SplittableRandom(7);
+        for (int s = 0; s < v.slices(); s++) {
+            short[] px = v.slice(s);
+            for (int i = 0; i < px.length; i++) {
+                px[i] = (short) r.nextInt(1 << 16);
+            }
+        }
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        md.update(java.nio.ByteBuffer.allocate(12).putInt(3).putInt(97).putInt(85).array());
+        md.update(new byte[] {16, 13, 1});
+        for (int s = 0; s < v.slices(); s++) {
+            md.update(definition(v.slice(s)));
+        }
+        assertArrayEquals(md.digest(), v.sha256(), "Volume.sha256, the hash the ledger records");
+    }
 }
