@@ -3,7 +3,7 @@ package org.filigrane.engine.spi;
 /**
  * How layer T cuts a slice: square blocks of {@code blockSize} (edge blocks are cut short by the slice border),
  * each protected by a horizontal code, and square columns of {@code columnSize} through the stack, each protected
- * by a vertical code. {@code sumFactor} 2 feeds the horizontal CRC with 2x2 sums instead of single samples.
+ * by a vertical code. {@code sumFactor} 2 feeds the block code with 2x2 sums instead of single samples.
  * {@code threshold} t sets the embedding bins: prediction errors {@code e} with {@code e - BLOCK_PEAK} in
  * {@code [-t, t)} carry a bit (FORMAT.md, "expansion of one block"); t = 1 is plain histogram shifting.
  */

@@ -1,15 +1,13 @@
 package org.filigrane.engine.spi;
 
 /**
- * The CRCs of layer T, table-driven, MSB-first. CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) for block codes and
- * CRC-8 (poly 0x07, init 0x00) for column codes. Public so that backends feed exactly the same tables.
+ * CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF), table-driven, MSB-first: layer R's header check and the seeds of
+ * layer T's cell codes ({@link CellCode#seed}). Public so that backends feed exactly the same table.
  */
 public final class Checksums {
     public static final int CRC16_INIT = 0xFFFF;
-    public static final int CRC8_INIT = 0x00;
 
     private static final int[] CRC16_TABLE = new int[256];
-    private static final int[] CRC8_TABLE = new int[256];
 
     static {
         for (int i = 0; i < 256; i++) {
@@ -18,11 +16,6 @@ public final class Checksums {
                 c = (c & 0x8000) != 0 ? (c << 1) ^ 0x1021 : c << 1;
             }
             CRC16_TABLE[i] = c & 0xFFFF;
-            int d = i;
-            for (int k = 0; k < 8; k++) {
-                d = (d & 0x80) != 0 ? (d << 1) ^ 0x07 : d << 1;
-            }
-            CRC8_TABLE[i] = d & 0xFF;
         }
     }
 
@@ -41,17 +34,5 @@ public final class Checksums {
     /** Feeds the 32 bits of {@code value}, high byte first. */
     public static int crc16Int(int crc, int value) {
         return crc16Short(crc16Short(crc, value >>> 16), value);
-    }
-
-    public static int crc8(int crc, int octet) {
-        return CRC8_TABLE[(crc ^ octet) & 0xFF];
-    }
-
-    /** Feeds the 64 bits of {@code value}, high byte first. */
-    public static int crc8Long(int crc, long value) {
-        for (int shift = 56; shift >= 0; shift -= 8) {
-            crc = crc8(crc, (int) (value >>> shift));
-        }
-        return crc;
     }
 }
