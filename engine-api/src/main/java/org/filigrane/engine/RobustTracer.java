@@ -52,7 +52,7 @@ final class RobustTracer {
     static final int CLIPPED_SAMPLES = 16;
     /** Units (median band-term magnitudes) from which a band term votes 0 (see {@link #vote}). */
     static final double VOTE_ZERO = 4;
-    /** Blocks either side of a block over which {@link #localUnits} takes the median (5 x 5 blocks, 40 pixels). */
+    /** Blocks either side of a block over which {@link #voting} takes the local median (5 x 5 blocks, 40 pixels). */
     static final int FADE_RADIUS = 2;
 
     static {
@@ -320,13 +320,14 @@ final class RobustTracer {
         int outColumns = columns - 7;
         int voteRows = (outRows + 1) / 2;
         int voteColumns = (outColumns + 1) / 2;
-        boolean[] clipped = clippedBlocks(image, rows, columns);
-        image = withoutImpulses(image, rows, columns);
-        double unit = unit(image, columns, outRows, outColumns, clipped);
-        if (unit == 0) {
+        Voting v = voting(image, rows, columns);
+        if (v == null) {
             return null;
         }
-        double[] local = localUnits(image, columns, outRows, outColumns, clipped, unit);
+        image = v.image();
+        boolean[] clipped = v.clipped();
+        double unit = v.unit();
+        double[] local = v.local();
         int across = (outColumns + 7) / 8;
         int down = (outRows + 7) / 8;
         double[] fade = new double[voteColumns];
@@ -485,13 +486,14 @@ final class RobustTracer {
     private static float[][] fold(double[] image, int rows, int columns) {
         int outRows = rows - 7;
         int outColumns = columns - 7;
-        boolean[] clipped = clippedBlocks(image, rows, columns);
-        image = withoutImpulses(image, rows, columns);
-        double unit = unit(image, columns, outRows, outColumns, clipped);
-        if (unit == 0) {
+        Voting v = voting(image, rows, columns);
+        if (v == null) {
             return null;
         }
-        double[] local = localUnits(image, columns, outRows, outColumns, clipped, unit);
+        image = v.image();
+        boolean[] clipped = v.clipped();
+        double unit = v.unit();
+        double[] local = v.local();
         int across = (outColumns + 7) / 8;
         int down = (outRows + 7) / 8;
         double[] fade = new double[outColumns];
@@ -582,33 +584,6 @@ final class RobustTracer {
     }
 
     /**
-     * The vote unit: the median magnitude of the nonzero band terms of the blocks on the grid at (0, 0) that are not
-     * clipped (a window's black or white would otherwise pull it towards 0); 0 when there are none.
-     */
-    private static double unit(double[] image, int columns, int outRows, int outColumns, boolean[] clipped) {
-        double[] sample = new double[5 * ((outRows + 7) / 8) * ((outColumns + 7) / 8)];
-        int n = 0;
-        for (int k = 0; k < 5; k++) {
-            for (int r = 0; r < outRows; r += 8) {
-                for (int c = 0; c < outColumns; c += 8) {
-                    if (clipped[r * outColumns + c]) {
-                        continue;
-                    }
-                    double a = Math.abs(bandTerm(image, columns, k, r, c));
-                    if (a > 0) {
-                        sample[n++] = a;
-                    }
-                }
-            }
-        }
-        if (n == 0) {
-            return 0;
-        }
-        Arrays.sort(sample, 0, n);
-        return sample[n / 2];
-    }
-
-    /**
      * The vertical half of the band terms of the 8x8 blocks whose top row is {@code r}, one per column:
      * {@code terms[c] = sum over x of cos[x] * in[row (r + x) mod 8 of the ring][c]}, rows in this order (the sums
      * must come out the same in every pass that computes them).
@@ -678,7 +653,7 @@ final class RobustTracer {
     /**
      * The vote of a band term {@code term} in units of {@code unit} (the image's median band-term magnitude): linear
      * up to one unit, then fading linearly to 0 at {@link #VOTE_ZERO} times {@code fade} (the local median,
-     * {@link #localUnits}, at least {@code unit}), and 0 beyond. Why it fades: the embedder pushes a chip's coefficient
+     * {@link #voting}, at least {@code unit}), and 0 beyond. Why it fades: the embedder pushes a chip's coefficient
      * to exactly its margin when the host's is smaller, leaves a larger one alone when it shows the chip's sign and
      * gives it up when it shows the other. So whatever the chip, a host term well above the block's margin is as
      * likely to have either sign: such terms (edges, a window's blurred clip, an impulse) carry no information and
@@ -695,28 +670,49 @@ final class RobustTracer {
     }
 
     /**
-     * Per block of the grid at (0, 0), {@code ((outRows + 7) / 8) x ((outColumns + 7) / 8)}: the median magnitude of
-     * the band terms of the unclipped blocks within {@link #FADE_RADIUS} blocks of it, at least {@code unit}.
+     * What voting needs of an image, from one pass over its blocks: the image with salt and pepper undone, the
+     * clipped blocks (taken before, on the image as it came), the vote unit (the median magnitude of the nonzero
+     * band terms of the unclipped blocks on the grid at (0, 0); a window's black or white would otherwise pull it
+     * towards 0) and, per block of that grid ({@code ((outRows + 7) / 8) x ((outColumns + 7) / 8)}), the median of
+     * the same terms within {@link #FADE_RADIUS} blocks of it, at least the unit (see {@link #vote}).
      */
-    static double[] localUnits(double[] image, int columns, int outRows, int outColumns, boolean[] clipped,
-            double unit) {
+    record Voting(double[] image, boolean[] clipped, double unit, double[] local) {
+    }
+
+    /** {@link Voting} of {@code image}; null when no unclipped block has a nonzero band term (nothing to vote). */
+    static Voting voting(double[] image, int rows, int columns) {
+        int outRows = rows - 7;
+        int outColumns = columns - 7;
+        boolean[] clipped = clippedBlocks(image, rows, columns);
+        image = withoutImpulses(image, rows, columns);
         int down = (outRows + 7) / 8;
         int across = (outColumns + 7) / 8;
         double[] terms = new double[down * across * 5];
         boolean[] open = new boolean[down * across];
+        double[] sample = new double[terms.length];
+        int n = 0;
         for (int by = 0; by < down; by++) {
             for (int bx = 0; bx < across; bx++) {
-                open[by * across + bx] = !clipped[8 * by * outColumns + 8 * bx];
+                int b = by * across + bx;
+                open[b] = !clipped[8 * by * outColumns + 8 * bx];
                 for (int k = 0; k < 5; k++) {
-                    terms[(by * across + bx) * 5 + k] = Math.abs(bandTerm(image, columns, k, 8 * by, 8 * bx));
+                    double a = Math.abs(bandTerm(image, columns, k, 8 * by, 8 * bx));
+                    terms[b * 5 + k] = a;
+                    if (open[b] && a > 0) {
+                        sample[n++] = a;
+                    }
                 }
             }
         }
-        double[] out = new double[down * across];
-        double[] sample = new double[(2 * FADE_RADIUS + 1) * (2 * FADE_RADIUS + 1) * 5];
+        if (n == 0) {
+            return null;
+        }
+        Arrays.sort(sample, 0, n);
+        double unit = sample[n / 2];
+        double[] local = new double[down * across];
         for (int by = 0; by < down; by++) {
             for (int bx = 0; bx < across; bx++) {
-                int n = 0;
+                n = 0;
                 for (int y = Math.max(0, by - FADE_RADIUS); y <= Math.min(down - 1, by + FADE_RADIUS); y++) {
                     for (int x = Math.max(0, bx - FADE_RADIUS); x <= Math.min(across - 1, bx + FADE_RADIUS); x++) {
                         if (open[y * across + x]) {
@@ -729,15 +725,15 @@ final class RobustTracer {
                         }
                     }
                 }
-                double local = 0;
+                double median = 0;
                 if (n > 0) {
                     Arrays.sort(sample, 0, n);
-                    local = sample[n / 2];
+                    median = sample[n / 2];
                 }
-                out[by * across + bx] = Math.max(unit, local);
+                local[by * across + bx] = Math.max(unit, median);
             }
         }
-        return out;
+        return new Voting(image, clipped, unit, local);
     }
 
     /**
