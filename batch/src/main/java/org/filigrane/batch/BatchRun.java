@@ -279,7 +279,7 @@ public final class BatchRun {
     }
 
     private void writeReport(SeriesReport r) throws IOException {
-        report.write(Jsonl.of(r));
+        report.write(Jsonl.of(r, Instant.now()));
         report.write('\n');
         report.flush();
     }

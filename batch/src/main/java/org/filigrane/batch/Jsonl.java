@@ -1,13 +1,18 @@
 package org.filigrane.batch;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
-/** The JSON Lines form of a {@link BatchRun.SeriesReport} (flat object, one line). */
+/**
+ * The JSON Lines form of a {@link BatchRun.SeriesReport} (flat object, one line), with the time it was written
+ * ({@code finished}, UTC): the series' order in time, hence the rate over a run (warm-up, then the steady state).
+ */
 final class Jsonl {
     private Jsonl() {
     }
 
-    static String of(BatchRun.SeriesReport r) {
+    static String of(BatchRun.SeriesReport r, Instant finished) {
         StringBuilder sb = new StringBuilder("{");
         field(sb, "seriesInstanceUid", r.seriesUid());
         field(sb, "studyInstanceUid", r.studyUid());
@@ -25,6 +30,7 @@ final class Jsonl {
         dbl(sb, "writeSeconds", r.writeSeconds());
         field(sb, "newSeriesInstanceUid", r.newSeriesUid());
         field(sb, "detail", r.detail());
+        field(sb, "finished", finished.truncatedTo(ChronoUnit.MILLIS).toString());
         sb.setLength(sb.length() - 1);
         return sb.append('}').toString();
     }

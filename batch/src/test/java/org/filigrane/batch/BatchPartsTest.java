@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -124,5 +125,17 @@ class BatchPartsTest {
         }
         ArchiveIndex m = ArchiveIndex.build(root, manifest, Shard.ALL, tmp.resolve("state/m.tsv"), n -> { }, 4);
         assertEquals(Files.readAllLines(index.file()), Files.readAllLines(m.file()));
+    }
+
+    @Test
+    void aReportLineEscapesItsTextAndSaysWhenTheSeriesFinished() {
+        Instant finished = Instant.parse("2026-11-30T17:40:01.123456Z");
+        BatchRun.SeriesReport r = new BatchRun.SeriesReport("1.2.3", null, "failed", false, 2, 0, 0, 0, 10, 0,
+                0.5, 0.1, 0.2, 0.2, null, "bad \"file\"\n\tat a\\b \u0001");
+        String line = Jsonl.of(r, finished);
+        assertTrue(line.startsWith("{\"seriesInstanceUid\":\"1.2.3\",\"studyInstanceUid\":null,"), line);
+        assertTrue(line.contains("\"detail\":\"bad \\\"file\\\"\\n\\tat a\\\\b \\u0001\""), line);
+        assertTrue(line.endsWith(",\"finished\":\"2026-11-30T17:40:01.123Z\"}"), line);
+        assertEquals(-1, line.indexOf('\n'), "one line");
     }
 }
