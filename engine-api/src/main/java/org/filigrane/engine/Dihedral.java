@@ -60,4 +60,33 @@ enum Dihedral {
         }
         return original;
     }
+
+    /** Whether this transform swaps rows and columns (the upright slice of an H x W copy is W x H). */
+    boolean swaps() {
+        return swap;
+    }
+
+    /**
+     * As {@link #undo(Volume, int)} on an {@code foundRows x foundColumns} image of sample values (the detector's
+     * floating-point copies): pixel (r, c) of the result is the same pixel of {@code found} that {@code undo} reads.
+     */
+    double[] undo(double[] found, int foundRows, int foundColumns) {
+        int rows = swap ? foundColumns : foundRows;
+        int columns = swap ? foundRows : foundColumns;
+        double[] out = new double[rows * columns];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < columns; c++) {
+                int a = swap ? c : r;
+                int b = swap ? r : c;
+                if (flipRows) {
+                    a = foundRows - 1 - a;
+                }
+                if (flipColumns) {
+                    b = foundColumns - 1 - b;
+                }
+                out[r * columns + c] = found[a * foundColumns + b];
+            }
+        }
+        return out;
+    }
 }
