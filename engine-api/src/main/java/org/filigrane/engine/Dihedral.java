@@ -66,27 +66,13 @@ enum Dihedral {
         return swap;
     }
 
-    /**
-     * As {@link #undo(Volume, int)} on an {@code foundRows x foundColumns} image of sample values (the detector's
-     * floating-point copies): pixel (r, c) of the result is the same pixel of {@code found} that {@code undo} reads.
-     */
-    double[] undo(double[] found, int foundRows, int foundColumns) {
-        int rows = swap ? foundColumns : foundRows;
-        int columns = swap ? foundRows : foundColumns;
-        double[] out = new double[rows * columns];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < columns; c++) {
-                int a = swap ? c : r;
-                int b = swap ? r : c;
-                if (flipRows) {
-                    a = foundRows - 1 - a;
-                }
-                if (flipColumns) {
-                    b = foundColumns - 1 - b;
-                }
-                out[r * columns + c] = found[a * foundColumns + b];
-            }
-        }
-        return out;
+    /** Whether {@link #undo} reads the copy's rows bottom up (after the swap, if any). */
+    boolean flipsRows() {
+        return flipRows;
+    }
+
+    /** Whether {@link #undo} reads the copy's columns right to left (after the swap, if any). */
+    boolean flipsColumns() {
+        return flipColumns;
     }
 }
