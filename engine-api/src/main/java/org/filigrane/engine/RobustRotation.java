@@ -132,8 +132,10 @@ final class RobustRotation {
                     }
                 }
             }
-            double y = by + vertex(value(auto, height, width, by - 1, bx), peak, value(auto, height, width, by + 1, bx));
-            double x = bx + vertex(value(auto, height, width, by, bx - 1), peak, value(auto, height, width, by, bx + 1));
+            double y = by + vertex(value(auto, height, width, by - 1, bx), peak,
+                    value(auto, height, width, by + 1, bx));
+            double x = bx + vertex(value(auto, height, width, by, bx - 1), peak,
+                    value(auto, height, width, by, bx + 1));
             double turned = Math.toDegrees(Math.atan2(y, x) - Math.atan2(l[0], l[1]));
             turned -= 360 * Math.round((turned - angle) / 360);
             if (Math.abs(turned - angle) > 1) {

@@ -20,7 +20,8 @@ import java.util.List;
  * 128-pixel tile and centred; every one of the 128 x 128 translations is then scored against the sync pattern.
  * The best {@link #KEEP} geometries per slice and pass go on to candidate scoring. The second pass first ranks all
  * trial scales cheaply ({@link #rank}: votes of a few coarse copies, folded again per trial scale) and searches
- * exactly only at the best {@link #RESCALE_SEARCHES}.
+ * exactly only at the best {@link #RESCALE_SEARCHES}. The third pass estimates the angle of a copy turned by other
+ * than quarter turns ({@link RobustRotation}), turns it back and searches its 8 orientations at scale 1.
  *
  * <p>Score of a candidate at a geometry: {@code T = sum_i chip_i w_i / sqrt(sum_i w_i^2)} over the 512 recipient
  * slots, w the folded votes there. In a copy that does not carry the candidate, its chips are independent of the
@@ -1222,7 +1223,8 @@ final class RobustTracer {
      */
     static long translations(int slices) {
         int orientations = Dihedral.values().length;
-        return (long) slices * T * T * (orientations + 5L * SCALES.length + (long) orientations * RobustRotation.ANGLES);
+        long angles = (long) orientations * RobustRotation.ANGLES;
+        return (long) slices * T * T * (orientations + 5L * SCALES.length + angles);
     }
 
     private TraceResult pass(Volume v, List<Prepared> candidates, Pass which, int keep, long planned,
