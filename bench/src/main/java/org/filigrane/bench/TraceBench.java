@@ -43,9 +43,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Tracing a leaked 8-bit export against the ledger's candidates ({@link Watermarker#trace}): a JPEG 70 export of a
  * marked 12-bit slice (found at scale 1), the same export shrunk to 0.8x like a screenshot (found by the rescale
- * pass), an unmarked slice (both passes run, nothing found), and the first trace of a fresh watermarker
- * ({@code cold}: every candidate's key and pattern derived). Checked: the marked exports must name their recipient
- * and the unmarked one nobody, on every call.
+ * pass), the same export turned by 30 degrees (found by the rotation pass, after the other two), an unmarked slice
+ * (all three passes run, nothing found), and the first trace of a fresh watermarker ({@code cold}: every
+ * candidate's key and pattern derived). Checked: the marked exports must name their recipient and the unmarked one
+ * nobody, on every call.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -68,6 +69,7 @@ public class TraceBench {
     private RobustCandidate truth;
     private Volume leaked;
     private Volume rescaled;
+    private Volume rotated;
     private Volume unmarked;
 
     @Setup(Level.Trial)
@@ -84,6 +86,7 @@ public class TraceBench {
                 TamperProfile.DEFAULT, truth.robustId())).volume();
         leaked = jpeg8(marked, 0.7f);
         rescaled = shrink(leaked, 0.8);
+        rotated = rotate(leaked, 30);
         unmarked = jpeg8(Phantom.generate(0x5EED_D601L, 1, size, size, PixelFormat.unsigned(16, 12)), 0.7f);
         wm.trace(leaked, list);
     }
@@ -115,7 +118,13 @@ public class TraceBench {
         return expectFound(wm.trace(rescaled, list));
     }
 
-    /** An unmarked JPEG: the scale-1 pass, then the rescale pass, then "not found". */
+    /** The marked export turned by 30 degrees: not found at scale 1 nor rescaled, found by the rotation pass. */
+    @Benchmark
+    public TraceResult rotated() {
+        return expectFound(wm.trace(rotated, list));
+    }
+
+    /** An unmarked JPEG: the scale-1 pass, the rescale pass, the rotation pass, then "not found". */
     @Benchmark
     public TraceResult unmarked() {
         TraceResult t = wm.trace(unmarked, list);
@@ -155,6 +164,26 @@ public class TraceBench {
         Volume out = Volume.allocate(1, h, w, PixelFormat.unsigned(8, 8));
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
+                out.set(0, y, x, dst.getRaster().getSample(x, y, 0));
+            }
+        }
+        return out;
+    }
+
+    /** An 8-bit slice turned by {@code degrees} about its centre (java.awt, bilinear, same size, black corners). */
+    static Volume rotate(Volume v, double degrees) {
+        BufferedImage src = new BufferedImage(v.columns(), v.rows(), BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < v.rows(); y++) {
+            for (int x = 0; x < v.columns(); x++) {
+                src.getRaster().setSample(x, y, 0, v.get(0, y, x));
+            }
+        }
+        BufferedImage dst = new BufferedImage(v.columns(), v.rows(), BufferedImage.TYPE_BYTE_GRAY);
+        new java.awt.image.AffineTransformOp(java.awt.geom.AffineTransform.getRotateInstance(Math.toRadians(degrees),
+                v.columns() / 2.0, v.rows() / 2.0), java.awt.image.AffineTransformOp.TYPE_BILINEAR).filter(src, dst);
+        Volume out = Volume.allocate(1, v.rows(), v.columns(), PixelFormat.unsigned(8, 8));
+        for (int y = 0; y < v.rows(); y++) {
+            for (int x = 0; x < v.columns(); x++) {
                 out.set(0, y, x, dst.getRaster().getSample(x, y, 0));
             }
         }

@@ -60,4 +60,19 @@ enum Dihedral {
         }
         return original;
     }
+
+    /** Whether this transform swaps rows and columns (the upright slice of an H x W copy is W x H). */
+    boolean swaps() {
+        return swap;
+    }
+
+    /** Whether {@link #undo} reads the copy's rows bottom up (after the swap, if any). */
+    boolean flipsRows() {
+        return flipRows;
+    }
+
+    /** Whether {@link #undo} reads the copy's columns right to left (after the swap, if any). */
+    boolean flipsColumns() {
+        return flipColumns;
+    }
 }

@@ -20,7 +20,8 @@ import java.util.List;
  * 128-pixel tile and centred; every one of the 128 x 128 translations is then scored against the sync pattern.
  * The best {@link #KEEP} geometries per slice and pass go on to candidate scoring. The second pass first ranks all
  * trial scales cheaply ({@link #rank}: votes of a few coarse copies, folded again per trial scale) and searches
- * exactly only at the best {@link #RESCALE_SEARCHES}.
+ * exactly only at the best {@link #RESCALE_SEARCHES}. The third pass estimates the angle of a copy turned by other
+ * than quarter turns ({@link RobustRotation}), turns it back and searches its 8 orientations at scale 1.
  *
  * <p>Score of a candidate at a geometry: {@code T = sum_i chip_i w_i / sqrt(sum_i w_i^2)} over the 512 recipient
  * slots, w the folded votes there. In a copy that does not carry the candidate, its chips are independent of the
@@ -42,6 +43,8 @@ final class RobustTracer {
     static final double[] COARSE = coarse();
     /** Trial scales searched exactly on the whole copy after the ranking. */
     static final int RESCALE_SEARCHES = 3;
+    /** Geometries kept per slice by the rotation pass (fewer than the others: its share of the bound stays small). */
+    static final int ROTATION_KEEP = KEEP;
 
     private static final double[][] COS = new double[8][8];
     private static final int[] BAND_U = {0, 1, 0, 1, 2};
@@ -123,11 +126,30 @@ final class RobustTracer {
     }
 
     /**
-     * A geometry: how the copy was turned and scaled, where a tile starts in the upright copy, the sync score, and
-     * the folded votes at the 512 recipient slots with their sum of squares.
+     * A geometry: how the copy was turned and scaled, where a tile starts in the upright copy, the sync score, the
+     * folded votes at the 512 recipient slots with their sum of squares, and the angle (degrees, clockwise on
+     * screen) by which the rotation pass turned the copy back before undoing {@code orientation} (0 otherwise).
      */
     record Geometry(Dihedral orientation, double scale, int offsetRow, int offsetColumn, double sync, float[] weights,
-            double squares) {
+            double squares, double angle) {
+        Geometry(Dihedral orientation, double scale, int offsetRow, int offsetColumn, double sync, float[] weights,
+                double squares) {
+            this(orientation, scale, offsetRow, offsetColumn, sync, weights, squares, 0);
+        }
+
+        /** The orientation's label, with the turn of the rotation pass when there was one. */
+        String label() {
+            return angle == 0 ? orientation.label()
+                    : orientation.label() + String.format(java.util.Locale.ROOT, "+rotate %.1f", angle);
+        }
+    }
+
+    /**
+     * The searches of {@link #trace}, in order: scale 1 under the 8 orientations; the trial scales upright; the
+     * copy turned back by its estimated angle ({@link RobustRotation}), then under the 8 orientations at scale 1.
+     */
+    enum Pass {
+        SCALE_ONE, RESCALE, ROTATION
     }
 
     /** Geometries kept per slice and pass for {@code candidates} candidates: more when there are few. */
@@ -143,8 +165,36 @@ final class RobustTracer {
      * and searches the whole copy exactly at those three scales.
      */
     List<Geometry> search(Volume v, int slice, boolean rescaled, int keep) {
+        return search(v, slice, rescaled ? Pass.RESCALE : Pass.SCALE_ONE, keep);
+    }
+
+    /**
+     * As {@link #search(Volume, int, boolean, int)} for any pass. The rotation pass estimates the angle of the copy
+     * modulo a quarter turn ({@link RobustRotation#estimate}), turns it back (bilinear, about its centre; pixels
+     * with no data there vote 0) and searches the result under the 8 orientations; nothing where the estimate is 0
+     * (the scale-1 pass searched that) or the copy is too small to estimate.
+     */
+    List<Geometry> search(Volume v, int slice, Pass pass, int keep) {
         List<Geometry> kept = new ArrayList<>();
-        if (!rescaled) {
+        if (pass == Pass.ROTATION) {
+            double[] image = values(v.withSlices(slice));
+            int rows = v.rows();
+            int columns = v.columns();
+            RobustRotation.Estimate estimate = RobustRotation.estimate(image, rows, columns);
+            if (estimate == null || estimate.angle() == 0) {
+                return kept;
+            }
+            double angle = estimate.angle();
+            double[] back = RobustRotation.turnBack(image, rows, columns, angle);
+            // One dense pass serves the 8 orientations (foldsOfEveryOrientation): a third of the cost of 8 passes.
+            float[][][] folds = foldsOfEveryOrientation(back, rows, columns);
+            if (folds == null) {
+                return kept;
+            }
+            List<List<Geometry>> perOrientation = java.util.stream.IntStream.range(0, Dihedral.values().length)
+                    .parallel().mapToObj(i -> geometries(folds[i], Dihedral.values()[i], 1.0, angle, keep)).toList();
+            perOrientation.forEach(kept::addAll);
+        } else if (pass == Pass.SCALE_ONE) {
             // The 8 orientations are independent searches: one per core, gathered in orientation order.
             List<List<Geometry>> perOrientation = java.util.stream.IntStream.range(0, Dihedral.values().length)
                     .parallel().mapToObj(i -> {
@@ -315,7 +365,7 @@ final class RobustTracer {
      * The votes of {@link #fold} at the block offsets (2 r, 2 c) only, {@code votes[k][r * ((columns - 6) / 2) + c]}:
      * a quarter of the column pass and half of the row pass. Null where {@link #fold} gives null.
      */
-    private static float[][] evenVotes(double[] image, int rows, int columns) {
+    static float[][] evenVotes(double[] image, int rows, int columns) {
         int outRows = rows - 7;
         int outColumns = columns - 7;
         int voteRows = (outRows + 1) / 2;
@@ -375,6 +425,12 @@ final class RobustTracer {
     /** The best {@code keep} translations of an upright image. */
     List<Geometry> searchUpright(double[] image, int rows, int columns, Dihedral orientation, double scale,
             int keep) {
+        return searchUpright(image, rows, columns, orientation, scale, 0, keep);
+    }
+
+    /** As above, for a copy the rotation pass turned back by {@code angle} degrees (NaN where it has no data). */
+    List<Geometry> searchUpright(double[] image, int rows, int columns, Dihedral orientation, double scale,
+            double angle, int keep) {
         if (rows < 16 || columns < 16) {
             return List.of();
         }
@@ -382,6 +438,11 @@ final class RobustTracer {
         if (fold == null) {
             return List.of();
         }
+        return geometries(fold, orientation, scale, angle, keep);
+    }
+
+    /** The best {@code keep} translations of a fold, with their weights at the recipient slots. */
+    List<Geometry> geometries(float[][] fold, Dihedral orientation, double scale, double angle, int keep) {
         Peaks peaks = translations(fold, keep, 1);
         List<Geometry> out = new ArrayList<>();
         for (int i = 0; i < keep && peaks.score[i] > Double.NEGATIVE_INFINITY; i++) {
@@ -396,7 +457,7 @@ final class RobustTracer {
                 weights[m] = fold[markBand[m]][y * T + x];
                 squares += (double) weights[m] * weights[m];
             }
-            out.add(new Geometry(orientation, scale, ty, tx, peaks.score[i], weights, squares));
+            out.add(new Geometry(orientation, scale, ty, tx, peaks.score[i], weights, squares, angle));
         }
         return out;
     }
@@ -490,43 +551,87 @@ final class RobustTracer {
         if (v == null) {
             return null;
         }
-        image = v.image();
-        boolean[] clipped = v.clipped();
-        double unit = v.unit();
-        double[] local = v.local();
-        int across = (outColumns + 7) / 8;
-        int down = (outRows + 7) / 8;
-        double[] fade = new double[outColumns];
+        VoteRows votes = new VoteRows(v, rows, columns);
+        float[][] row = new float[5][outColumns];
         float[][] fold = new float[5][T * T];
         int[] covered = new int[T * T];
-        // One pass down the image: the row pass (horizontal frequencies 0..2 of the 8 pixels starting at every
-        // column) goes into a ring of 8 rows, from which each output row's five band terms are formed and voted at
-        // once, so the working set stays in cache. Loops run along rows (vectorizable); each term still sums its
-        // taps in order, and each cell receives its votes in raster order, exactly as in {@link #bandTerm}. A clipped
-        // offset adds a zero vote (the same sum as skipping it), which keeps the inner loop free of branches.
-        double[][] ring = new double[3][8 * outColumns];
-        double[] terms = new double[outColumns];
-        float[] open = new float[outColumns];
-        int ready = 0;
+        // Each cell receives its votes in raster order; a clipped offset adds a zero vote (the same sum as skipping
+        // it), which keeps the inner loop free of branches.
         for (int r = 0; r < outRows; r++) {
+            votes.next(r, row);
+            int rowCell = (r & (T - 1)) * T;
+            for (int c = 0; c < outColumns; c++) {
+                covered[rowCell + (c & (T - 1))]++;
+            }
+            for (int k = 0; k < 5; k++) {
+                float[] cells = fold[k];
+                float[] from = row[k];
+                for (int c0 = 0; c0 < outColumns; c0 += T) {
+                    int end = Math.min(T, outColumns - c0);
+                    for (int j = 0; j < end; j++) {
+                        cells[rowCell + j] += from[c0 + j];
+                    }
+                }
+            }
+        }
+        center(fold, covered);
+        return fold;
+    }
+
+    /**
+     * The votes of an image, one row of block offsets at a time, top to bottom. One pass down the image: the row
+     * pass (horizontal frequencies 0..2 of the 8 pixels starting at every column) goes into a ring of 8 rows, from
+     * which each output row's five band terms are formed and voted at once, so the working set stays in cache.
+     * Loops run along rows (vectorizable); each term still sums its taps in order, exactly as in {@link #bandTerm}.
+     */
+    private static final class VoteRows {
+        private final double[] image;
+        private final boolean[] clipped;
+        private final double unit;
+        private final double[] local;
+        private final int columns;
+        private final int outColumns;
+        private final int across;
+        private final int down;
+        private final double[][] ring;
+        private final double[] terms;
+        private final double[] fade;
+        private final float[] open;
+        private int ready;
+
+        VoteRows(Voting v, int rows, int columns) {
+            this.image = v.image();
+            this.clipped = v.clipped();
+            this.unit = v.unit();
+            this.local = v.local();
+            this.columns = columns;
+            this.outColumns = columns - 7;
+            this.across = (outColumns + 7) / 8;
+            this.down = (rows - 7 + 7) / 8;
+            ring = new double[3][8 * outColumns];
+            terms = new double[outColumns];
+            fade = new double[outColumns];
+            open = new float[outColumns];
+        }
+
+        /** The votes of row {@code r} (called for r = 0, 1, ... in order): {@code out[k][c]}, 0 where clipped. */
+        void next(int r, float[][] out) {
             for (; ready < r + 8; ready++) {
                 int to = (ready & 7) * outColumns;
                 for (int f = 0; f < 3; f++) {
-                    double[] out = ring[f];
-                    Arrays.fill(out, to, to + outColumns, 0);
+                    double[] sums = ring[f];
+                    Arrays.fill(sums, to, to + outColumns, 0);
                     for (int y = 0; y < 8; y++) {
                         double weight = COS[f][y];
                         int from = ready * columns + y;
                         for (int c = 0; c < outColumns; c++) {
-                            out[to + c] += weight * image[from + c];
+                            sums[to + c] += weight * image[from + c];
                         }
                     }
                 }
             }
             int line = r * outColumns;
-            int rowCell = (r & (T - 1)) * T;
             for (int c = 0; c < outColumns; c++) {
-                covered[rowCell + (c & (T - 1))]++;
                 open[c] = clipped[line + c] ? 0f : 1f;
             }
             // The fade reference of each offset: the local median of the block its centre falls in.
@@ -536,17 +641,92 @@ final class RobustTracer {
             }
             for (int k = 0; k < 5; k++) {
                 bandTerms(terms, COS[BAND_U[k]], ring[BAND_V[k]], r, outColumns);
-                float[] cells = fold[k];
-                for (int c0 = 0; c0 < outColumns; c0 += T) {
-                    int end = Math.min(T, outColumns - c0);
-                    for (int j = 0; j < end; j++) {
-                        cells[rowCell + j] += open[c0 + j] * (float) vote(terms[c0 + j], unit, fade[c0 + j]);
-                    }
+                float[] to = out[k];
+                for (int c = 0; c < outColumns; c++) {
+                    to[c] = open[c] * (float) vote(terms[c], unit, fade[c]);
                 }
             }
         }
-        center(fold, covered);
-        return fold;
+    }
+
+    /**
+     * The folds of the 8 orientations of an image at once (what {@link #fold} gives for {@code d.undo} of it, up to
+     * the grid on which the vote unit and local medians are taken): the dense votes are computed once, and each
+     * orientation's fold takes them from the mirrored or transposed block offset, its band terms transposed too and
+     * negated where a flip reverses an odd frequency. For a block mirrored along its rows, C[u][7 - x] =
+     * (-1)^u C[u][x] gives F'(u, v) = (-1)^u F(u, v); transposed, F'(u, v) = F(v, u). Null where {@link #voting}
+     * gives null.
+     */
+    static float[][][] foldsOfEveryOrientation(double[] image, int rows, int columns) {
+        int outRows = rows - 7;
+        int outColumns = columns - 7;
+        Voting v = voting(image, rows, columns);
+        if (v == null) {
+            return null;
+        }
+        VoteRows votes = new VoteRows(v, rows, columns);
+        float[][] dense = new float[5][outRows * outColumns];
+        float[][] row = new float[5][];
+        for (int r = 0; r < outRows; r++) {
+            for (int k = 0; k < 5; k++) {
+                row[k] = new float[outColumns];
+            }
+            votes.next(r, row);
+            for (int k = 0; k < 5; k++) {
+                System.arraycopy(row[k], 0, dense[k], r * outColumns, outColumns);
+            }
+        }
+        Dihedral[] orientations = Dihedral.values();
+        float[][][] folds = new float[orientations.length][][];
+        java.util.stream.IntStream.range(0, orientations.length).parallel().forEach(i -> {
+            Dihedral d = orientations[i];
+            // Where the vote of band k_I at offset (R, C) of the image goes in the upright copy: cell
+            // rowPart[R] + columnPart[C], band band[k_I], times sign[k_I].
+            int[] rowPart = new int[outRows];
+            int[] columnPart = new int[outColumns];
+            for (int r = 0; r < outRows; r++) {
+                int mirrored = d.flipsRows() ? rows - 8 - r : r;
+                rowPart[r] = d.swaps() ? mirrored & (T - 1) : (mirrored & (T - 1)) * T;
+            }
+            for (int c = 0; c < outColumns; c++) {
+                int mirrored = d.flipsColumns() ? columns - 8 - c : c;
+                columnPart[c] = d.swaps() ? (mirrored & (T - 1)) * T : mirrored & (T - 1);
+            }
+            int[] band = new int[5];
+            float[] sign = new float[5];
+            for (int k = 0; k < 5; k++) {
+                int u = d.swaps() ? BAND_V[k] : BAND_U[k];
+                int w = d.swaps() ? BAND_U[k] : BAND_V[k];
+                for (int j = 0; j < 5; j++) {
+                    if (BAND_U[j] == u && BAND_V[j] == w) {
+                        band[k] = j;
+                    }
+                }
+                // The image's row frequency is BAND_U[k], its column frequency BAND_V[k].
+                int odd = (d.flipsRows() ? BAND_U[k] : 0) + (d.flipsColumns() ? BAND_V[k] : 0);
+                sign[k] = (odd & 1) == 0 ? 1f : -1f;
+            }
+            float[][] fold = new float[5][T * T];
+            int[] covered = new int[T * T];
+            for (int r = 0; r < outRows; r++) {
+                int a = rowPart[r];
+                for (int c = 0; c < outColumns; c++) {
+                    covered[a + columnPart[c]]++;
+                }
+                for (int k = 0; k < 5; k++) {
+                    float[] cells = fold[band[k]];
+                    float[] from = dense[k];
+                    float s = sign[k];
+                    int line = r * outColumns;
+                    for (int c = 0; c < outColumns; c++) {
+                        cells[a + columnPart[c]] += s * from[line + c];
+                    }
+                }
+            }
+            center(fold, covered);
+            folds[i] = fold;
+        });
+        return folds;
     }
 
     /**
@@ -620,7 +800,7 @@ final class RobustTracer {
      * of its own that would only add noise to the votes, so these offsets vote 0. This depends on the image alone,
      * so the false-positive bound still holds.
      */
-    private static boolean[] clippedBlocks(double[] image, int rows, int columns) {
+    private static boolean[] clippedBlocks(double[] image, int rows, int columns, boolean[] missing) {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         for (double x : image) {
@@ -628,12 +808,13 @@ final class RobustTracer {
             max = Math.max(max, x);
         }
         // Integral image of the extreme samples: each offset's count in O(1).
+        // A sample with no data counts as a whole block of extremes: one is enough to clip its blocks.
         int[] integral = new int[(rows + 1) * (columns + 1)];
         for (int r = 0; r < rows; r++) {
             int line = 0;
             for (int c = 0; c < columns; c++) {
                 double x = image[r * columns + c];
-                line += x == min || x == max ? 1 : 0;
+                line += missing != null && missing[r * columns + c] ? CLIPPED_SAMPLES : x == min || x == max ? 1 : 0;
                 integral[(r + 1) * (columns + 1) + c + 1] = integral[r * (columns + 1) + c + 1] + line;
             }
         }
@@ -679,11 +860,41 @@ final class RobustTracer {
     record Voting(double[] image, boolean[] clipped, double unit, double[] local) {
     }
 
-    /** {@link Voting} of {@code image}; null when no unclipped block has a nonzero band term (nothing to vote). */
+    /**
+     * {@link Voting} of {@code image}; null when no unclipped block has a nonzero band term (nothing to vote). NaN
+     * samples (no data: the corners of a copy the rotation pass turned back) are replaced by the mean of the others,
+     * and every block that holds one counts as clipped.
+     */
     static Voting voting(double[] image, int rows, int columns) {
         int outRows = rows - 7;
         int outColumns = columns - 7;
-        boolean[] clipped = clippedBlocks(image, rows, columns);
+        boolean[] missing = null;
+        double sum = 0;
+        int known = 0;
+        for (int i = 0; i < image.length; i++) {
+            if (Double.isNaN(image[i])) {
+                if (missing == null) {
+                    missing = new boolean[image.length];
+                }
+                missing[i] = true;
+            } else {
+                sum += image[i];
+                known++;
+            }
+        }
+        if (missing != null) {
+            if (known == 0) {
+                return null;
+            }
+            image = image.clone();
+            double fill = sum / known;
+            for (int i = 0; i < image.length; i++) {
+                if (missing[i]) {
+                    image[i] = fill;
+                }
+            }
+        }
+        boolean[] clipped = clippedBlocks(image, rows, columns, missing);
         image = withoutImpulses(image, rows, columns);
         int down = (outRows + 7) / 8;
         int across = (outColumns + 7) / 8;
@@ -963,8 +1174,9 @@ final class RobustTracer {
 
     /**
      * Scores every candidate at the best geometries of every slice: first at scale 1 under the 8 orientations, then,
-     * if no candidate passes, at the trial scales. The false-positive bound counts every (candidate, geometry) pair
-     * that both passes may score, so that stopping after the first pass costs nothing in rigour.
+     * if no candidate passes and the sync pattern was not found, at the trial scales, then, likewise, on the copy
+     * turned back by its estimated angle. The false-positive bound counts every (candidate, geometry) pair that the
+     * three passes may score, so that stopping after the first or second pass costs nothing in rigour.
      */
     TraceResult trace(Volume v, List<Prepared> candidates) {
         return trace(v, candidates, true);
@@ -974,31 +1186,55 @@ final class RobustTracer {
     TraceResult trace(Volume v, List<Prepared> candidates, boolean rescaleSearch) {
         int slices = v.slices();
         int keep = keep(candidates.size(), slices);
-        long perPass = (long) candidates.size() * ((long) slices * keep + (slices > 1 ? 1 : 0));
-        long planned = 2 * perPass;
-        // Sync translations whose exact score can be reported, for the "mark present" bound: the 8 orientations at
-        // scale 1, and every trial scale and its four refinements (which ones are searched depends on the image).
-        long translations = (long) slices * T * T * (Dihedral.values().length + 5L * SCALES.length);
-        TraceResult first = pass(v, candidates, false, keep, planned, translations);
+        long planned = planned(candidates.size(), slices);
+        long translations = translations(slices);
+        TraceResult first = pass(v, candidates, Pass.SCALE_ONE, keep, planned, translations);
         if (first.found() || first.markPresent() || !rescaleSearch) {
             // Found, or the sync pattern placed the mark at scale 1: no rescale to search for.
             return first;
         }
-        TraceResult second = pass(v, candidates, true, keep, planned, translations);
-        if (second.found() || second.score() > first.score()) {
-            return second;
+        TraceResult second = pass(v, candidates, Pass.RESCALE, keep, planned, translations);
+        TraceResult best = second.found() || second.score() > first.score() ? second : first;
+        if (second.found() || second.markPresent()) {
+            return best;
         }
-        return first;
+        // Neither pass placed the mark: it may have been turned by an angle that is not a quarter turn.
+        TraceResult third = pass(v, candidates, Pass.ROTATION, Math.min(keep, ROTATION_KEEP), planned, translations);
+        // Where the turned copy shows the sync pattern, its geometry is the one to report, whatever the scores.
+        return third.found() || third.markPresent() || third.score() > best.score() ? third : best;
     }
 
-    private TraceResult pass(Volume v, List<Prepared> candidates, boolean rescaled, int keep, long planned,
+    /**
+     * M of the false-positive bound: the (candidate, geometry) pairs the three passes may score, {@code keep}
+     * geometries per slice in the first two, {@link #ROTATION_KEEP} in the third, and for volumes the slices'
+     * leading geometries together once per pass.
+     */
+    static long planned(int candidates, int slices) {
+        int keep = keep(candidates, slices);
+        long together = slices > 1 ? 1 : 0;
+        return (long) candidates * (2 * ((long) slices * keep + together)
+                + (long) slices * Math.min(keep, ROTATION_KEEP) + together);
+    }
+
+    /**
+     * Sync translations whose exact score can be reported, for the "mark present" bound: the 8 orientations at scale
+     * 1, every trial scale and its four refinements, and the 8 orientations at every grid angle of the rotation pass
+     * (which ones are searched depends on the image).
+     */
+    static long translations(int slices) {
+        int orientations = Dihedral.values().length;
+        long angles = (long) orientations * RobustRotation.ANGLES;
+        return (long) slices * T * T * (orientations + 5L * SCALES.length + angles);
+    }
+
+    private TraceResult pass(Volume v, List<Prepared> candidates, Pass which, int keep, long planned,
             long translations) {
         int slices = v.slices();
         List<List<Geometry>> geometries = new ArrayList<>();
         double bestSync = Double.NEGATIVE_INFINITY;
         Geometry bestSyncGeometry = null;
         for (int s = 0; s < slices; s++) {
-            List<Geometry> g = search(v, s, rescaled, keep);
+            List<Geometry> g = search(v, s, which, keep);
             geometries.add(g);
             if (!g.isEmpty() && g.get(0).sync() > bestSync) {
                 bestSync = g.get(0).sync();
@@ -1047,7 +1283,7 @@ final class RobustTracer {
         }
         return new TraceResult(found, found ? best.candidate().recipient() : null,
                 found ? best.candidate().robustId() : 0, bestScore, probability, markPresent,
-                bestGeometry.orientation().label(), bestGeometry.scale(), bestGeometry.offsetRow(),
+                bestGeometry.label(), bestGeometry.scale(), bestGeometry.offsetRow(),
                 bestGeometry.offsetColumn(), found ? matched : 0, candidates.size());
     }
 }

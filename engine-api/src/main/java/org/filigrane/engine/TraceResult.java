@@ -18,10 +18,13 @@ package org.filigrane.engine;
  *                                 recipient (lets a caller tell "marked, but by no listed candidate" from "unmarked")
  * @param orientation              how the examined copy was turned relative to the marked original ({@code identity},
  *                                 {@code flipH}, {@code flipV}, {@code rot180}, {@code rot90}, {@code rot270},
- *                                 {@code transpose}, {@code antiTranspose}), or {@code none}
+ *                                 {@code transpose}, {@code antiTranspose}), or {@code none}; when the copy was
+ *                                 also turned by an angle that is not a quarter turn, the angle found follows,
+ *                                 as in {@code identity+rotate 45.0} (that orientation, then turned clockwise on
+ *                                 screen by 45.0 degrees)
  * @param scale                    size of the examined copy relative to the original (1 for no rescale)
- * @param offsetRow                row of the examined (upright, rescaled back) copy where a marked 128-pixel tile
- *                                 starts, 0..127: a crop's offset modulo the tile
+ * @param offsetRow                row of the examined (upright, rescaled or turned back) copy where a marked
+ *                                 128-pixel tile starts, 0..127: a crop's offset modulo the tile
  * @param offsetColumn             the same for columns
  * @param slicesMatched            slices whose own best candidate was this one
  * @param candidatesScored         candidates scored (after de-duplication)

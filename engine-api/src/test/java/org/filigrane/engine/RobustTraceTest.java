@@ -174,6 +174,105 @@ class RobustTraceTest {
         falseIdentifications(Integer.getInteger("filigrane.fpRescaleImages", stress ? 2000 : 100), true);
     }
 
+    /**
+     * The same with the whole trace on 8-bit exports turned by angles that are not quarter turns, so that the
+     * rotation pass runs (its estimated angle chooses which geometries are scored): 60 images of 192 x 192 in CI,
+     * 1,000 with -Dfiligrane.stress=true ({@code -Dfiligrane.fpRotationImages=N}). A third carry this issuer's mark
+     * for a recipient missing from the list, where the rotation pass finds the geometry and scores the listed
+     * candidates at the mark itself.
+     */
+    @Test
+    void noFalseIdentificationWithTheRotationPass() throws Exception {
+        boolean stress = Boolean.getBoolean("filigrane.stress");
+        int images = Integer.getInteger("filigrane.fpRotationImages", stress ? 1000 : 60);
+        java.util.concurrent.atomic.AtomicInteger falseIds = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger present = new java.util.concurrent.atomic.AtomicInteger();
+        RobustLayer layer = new RobustLayer(new DctOnlyBackend(), RobustLayerTest.key(31));
+        RobustLayer foreign = new RobustLayer(new DctOnlyBackend(), RobustLayerTest.key(32));
+        RobustTracer tracer = new RobustTracer(layer);
+        List<RobustTracer.Prepared> prepared = prepared(layer);
+        PixelFormat[] formats = {PixelFormat.unsigned(8, 8), PixelFormat.unsigned(16, 12), PixelFormat.signed(16, 16),
+            PixelFormat.unsigned(16, 16)};
+        double worst = java.util.stream.IntStream.range(0, images).parallel().mapToDouble(i -> {
+            long seed = 0x5EED_E700L + i;
+            Random random = new Random(seed);
+            Volume v = Phantom.generate(seed, 1, 192, 192, formats[i % formats.length]);
+            switch (i % 3) {
+                case 1 -> foreign.embed(v, foreign.pattern(new RobustLayer.RecipientKey(RobustLayerTest.key(1000
+                        + i % 100)), i % 100), null);
+                case 2 -> layer.embed(v, layer.pattern(new RobustLayer.RecipientKey(RobustLayerTest.key(5000 + i)),
+                        i), null);
+                default -> { }
+            }
+            double angle = (random.nextBoolean() ? 1 : -1) * (3 + 42 * random.nextDouble());
+            TraceResult r = tracer.trace(LeakPaths.rotate(ImageAttacks.window8(v), angle), prepared, true);
+            if (r.found()) {
+                falseIds.incrementAndGet();
+                System.out.println("  false identification @ seed " + seed + ": " + r);
+            }
+            if (r.markPresent()) {
+                present.incrementAndGet();
+            }
+            return r.falsePositiveProbability();
+        }).min().orElse(1);
+        System.out.printf("layer D false positives (whole trace, turned exports): %d of %d images (100 candidates "
+                + "each), smallest bound %.3g; sync pattern found in %d%n", falseIds.get(), images, worst,
+                present.get());
+        assertEquals(0, falseIds.get());
+        assertTrue(present.get() >= images / 6, "the rotation pass found too few of the unlisted marks to test them: "
+                + present.get());
+    }
+
+    /** 100 candidates of the test issuer (recipient keys 1000..1099, robust IDs 0..99). */
+    private static List<RobustTracer.Prepared> prepared(RobustLayer layer) {
+        List<RobustTracer.Prepared> prepared = new ArrayList<>();
+        for (int c = 0; c < 100; c++) {
+            RobustLayer.RecipientKey k = new RobustLayer.RecipientKey(RobustLayerTest.key(1000 + c));
+            prepared.add(new RobustTracer.Prepared(new RobustCandidate("r" + c, c),
+                    RobustTracer.markChips(layer.pattern(k, c))));
+        }
+        return prepared;
+    }
+
+    /**
+     * Exports turned by angles that are not quarter turns (45 and 17 degrees, and a flip then -30 degrees) are traced
+     * to their recipient by the rotation pass, which reports the angle; the unmarked original turned the same way
+     * names nobody and shows no sync pattern.
+     */
+    @Test
+    void turnedExportsAreTracedAndUnmarkedOnesAreNot() throws Exception {
+        LeakPaths.Series s = LeakPaths.phantom("12-bit phantom", 0x5EED_D900L, 256);
+        List<RobustCandidate> candidates = candidates(20, 0x5EED_D901L);
+        RobustCandidate truth = candidates.get(5);
+        try (Watermarker wm = Watermarker.create(KEY, "reference")) {
+            Volume export = LeakPaths.EXPORTS.get(1).apply().apply(s, mark(wm, s, truth));
+            Volume plain = LeakPaths.EXPORTS.get(1).apply().apply(s, s.original());
+            double[] angles = {45, 17, -30};
+            List<TraceResult> results = java.util.stream.IntStream.range(0, 2 * angles.length).parallel()
+                    .mapToObj(job -> {
+                        Volume v = job < angles.length ? export : plain;
+                        if (job % angles.length == 2) {
+                            v = ImageAttacks.flipH(v);
+                        }
+                        return wm.trace(LeakPaths.rotate(v, angles[job % angles.length]), candidates);
+                    }).toList();
+            for (int a = 0; a < angles.length; a++) {
+                TraceResult r = results.get(a);
+                System.out.printf("layer D turned export: %.0f degrees: %s%n", angles[a], r);
+                assertTrue(r.found(), r.toString());
+                assertEquals(truth.recipient(), r.recipient());
+                assertEquals(truth.robustId(), r.robustId());
+                assertTrue(r.orientation().contains("+rotate "), r.orientation());
+                double found = Double.parseDouble(r.orientation().substring(r.orientation().indexOf("+rotate ") + 8));
+                double difference = (found - angles[a]) % 90;
+                difference = difference > 45 ? difference - 90 : difference <= -45 ? difference + 90 : difference;
+                assertTrue(Math.abs(difference) <= 0.3, r.orientation());
+                TraceResult none = results.get(angles.length + a);
+                assertFalse(none.found() || none.markPresent(), none.toString());
+            }
+        }
+    }
+
     private static void falseIdentifications(int images, boolean rescaleSearch) {
         java.util.concurrent.atomic.AtomicInteger falseIds = new java.util.concurrent.atomic.AtomicInteger();
         RobustLayer layer = new RobustLayer(new DctOnlyBackend(), RobustLayerTest.key(31));
