@@ -52,7 +52,8 @@ final class EmbedCommand extends CommandBase {
     @Override
     Integer execute() throws Exception {
         OutputPlan plan = output.plan();
-        IssuerKey key = engine.key(err());
+        // The key's errors come first; its derivation runs beside the reading of the inputs.
+        KeyOptions.Pending pendingKey = engine.keyInBackground(err());
         if (finishInterruptedRun(in, plan)) {
             return ExitCode.OK;
         }
@@ -69,6 +70,7 @@ final class EmbedCommand extends CommandBase {
                 spec = spec.withDisplayWindow(window.center(), window.width());
             }
         }
+        IssuerKey key = pendingKey.get();
         Watermarker wm = open(key, BackendChoice.forOneShot(engine.backend, s.volume().pixelCount()));
         // Opened before anything is written: an unusable ledger stops the embed, not the record after it.
         org.filigrane.ledger.Ledger ledger = noLedger ? null : ledgerOptions.open();

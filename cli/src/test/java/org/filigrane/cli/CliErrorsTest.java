@@ -231,6 +231,30 @@ class CliErrorsTest {
         assertTrue(sub.err().contains("Usage: filigrane capacity"), sub.err());
     }
     @Test
+    void embedReportsTheKeysErrorBeforeTheInputsAndWritesNothing() throws Exception {
+        // The key is checked on the command's thread before the inputs are read (its derivation then runs beside
+        // the reading): a bad key and a bad input give the key's error; a good key and a bad input, the input's.
+        Path typo = tmp.resolve("typo.key");
+        Files.writeString(typo, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeefg\n");
+        Path key = tmp.resolve("k/issuer.key");
+        assertEquals(0, run("keygen", "-o", key).code());
+        Path notDicom = tmp.resolve("notes.txt");
+        Files.writeString(notDicom, "not DICOM");
+        Path out = tmp.resolve("out");
+        for (Path input : List.of(tmp.resolve("no-such-series"), notDicom)) {
+            Run bad = run("embed", input, "--recipient", "r", "-o", out, "--key-file", typo, "--no-ledger");
+            assertEquals(ExitCode.USAGE, bad.code(), bad.all());
+            bad.assertOneLine();
+            assertTrue(bad.err().contains("unexpected character"), bad.err());
+            Run good = run("embed", input, "--recipient", "r", "-o", out, "--key-file", key, "--no-ledger");
+            assertEquals(ExitCode.BAD_INPUT, good.code(), good.all());
+            good.assertOneLine();
+            assertFalse(good.err().contains("key"), good.err());
+            assertFalse(Files.exists(out), "nothing written");
+        }
+    }
+
+    @Test
     void aMissingInputRepairsNothingBesideIt() throws Exception {
         // Another writer's temporary file beside the mistyped input: its parent is no series to repair.
         Path key = tmp.resolve("k/issuer.key");

@@ -586,17 +586,33 @@ public final class DicomObject {
     /** Fills {@code out} (rows*columns) with the values of frame {@code f}. */
     void frameValues(int f, short[] out) {
         int base = f * rows * columns;
+        // value(raw(i)) in one tight loop: the low Bits Stored bits, sign-extended when signed. A one-shot command
+        // runs these loops once, mostly in the interpreter: three calls per sample cost it a tenth of a second on
+        // a million 8-bit samples.
+        int shift = 32 - format.bitsStored();
+        int low = (1 << format.bitsStored()) - 1;
         if (format.bitsAllocated() == 16) {
-            // value(raw(i)) in one tight loop: the low Bits Stored bits, sign-extended when signed.
-            int shift = 32 - format.bitsStored();
             if (format.signed()) {
                 for (int i = 0; i < out.length; i++) {
                     out[i] = (short) ((words[base + i] << shift) >> shift);
                 }
             } else {
-                int low = (1 << format.bitsStored()) - 1;
                 for (int i = 0; i < out.length; i++) {
                     out[i] = (short) (words[base + i] & low);
+                }
+            }
+            return;
+        }
+        if (bytes != null) {
+            // 8-bit samples in OB: the same, on the byte (Bits Stored <= 8, so the byte's own sign bits are
+            // shifted out or masked off).
+            if (format.signed()) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = (short) ((bytes[base + i] << shift) >> shift);
+                }
+            } else {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = (short) (bytes[base + i] & low);
                 }
             }
             return;
@@ -632,13 +648,19 @@ public final class DicomObject {
             return a;
         }
         if (bytes != null) {
+            // canonical(value(r)) and canonical(format.value(v)) inlined (8 allocated bits: the low byte), in one
+            // tight loop per frame, as in frameValues.
             byte[] out = bytes.clone();
+            int shift = 32 - format.bitsStored();
+            int low = (1 << format.bitsStored()) - 1;
+            boolean signed = format.signed();
             for (int f = 0; f < frames; f++) {
+                short[] v = values[f];
+                int base = f * n;
                 for (int i = 0; i < n; i++) {
-                    int idx = f * n + i;
-                    int r = out[idx] & 0xFF;
-                    int dev = r ^ canonical(value(r));
-                    out[idx] = (byte) (canonical(format.value(values[f][i])) ^ dev);
+                    int r = out[base + i] & 0xFF;
+                    int canonical = (signed ? (r << shift) >> shift : r & low) & 0xFF;
+                    out[base + i] = (byte) (v[i] ^ r ^ canonical);
                 }
             }
             OtherByteAttribute a = new OtherByteAttribute(original.getTag());

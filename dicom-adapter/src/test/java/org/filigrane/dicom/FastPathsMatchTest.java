@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * format 2 stays byte for byte what it was: each attribute's canonical hash (a reused digest and encoder per thread
  * instead of new ones per attribute) on every attribute of pydicom's test files and of the sample series, and the
  * unstored-bits hash of 16-bit samples (one tight loop; all-canonical samples: the hash of zeros kept per shape) on
- * random raw words, signed and unsigned, with padding, and of 8-bit samples.
+ * random raw words, signed and unsigned, with padding, and of 8-bit samples; 8-bit samples' values and rebuilt
+ * Pixel Data (tight loops instead of three calls per sample).
  */
 class FastPathsMatchTest {
     @TempDir
@@ -136,6 +137,53 @@ class FastPathsMatchTest {
             }
         }
         assertTrue(checked == 12, checked + " cases");
+    }
+
+    @Test
+    void valuesAndRebuiltPixelDataOf8BitSamplesMatchTheSampleBySampleForm() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("FastPathsMatchTest 8-bit values seed " + seed);
+        Random rnd = new Random(seed);
+        int checked = 0;
+        for (int bitsStored : new int[] {1, 5, 7, 8}) {
+            for (boolean signed : new boolean[] {false, true}) {
+                for (boolean noisy : new boolean[] {false, true}) {
+                    int rows = 1 + rnd.nextInt(40);
+                    int columns = 2 * (1 + rnd.nextInt(20));
+                    byte[] bytes = new byte[rows * columns];
+                    for (int i = 0; i < bytes.length; i++) {
+                        int v = rnd.nextInt(1 << bitsStored);
+                        bytes[i] = (byte) (noisy && rnd.nextInt(4) == 0 ? rnd.nextInt(256) : signed
+                                ? ((v << (32 - bitsStored)) >> (32 - bitsStored)) : v);
+                    }
+                    DicomObject o = object8(rows, columns, bitsStored, signed, bytes);
+                    String what = "seed " + seed + ", " + bitsStored + " bits, signed " + signed + ", noisy " + noisy;
+                    // frameValues: format.store(value(raw(i))) per sample, as it was
+                    short[] values = new short[bytes.length];
+                    o.frameValues(0, values);
+                    short[] expected = new short[bytes.length];
+                    for (int i = 0; i < bytes.length; i++) {
+                        expected[i] = o.format().store(o.value(o.raw(i)));
+                    }
+                    assertArrayEquals(expected, values, what);
+                    // pixelDataWith: new values in range, each raw sample keeping its bits outside Bits Stored
+                    short[] next = new short[bytes.length];
+                    for (int i = 0; i < next.length; i++) {
+                        int v = rnd.nextInt(1 << bitsStored);
+                        next[i] = o.format().store(signed ? (v << (32 - bitsStored)) >> (32 - bitsStored) : v);
+                    }
+                    byte[] rebuilt = new byte[bytes.length];
+                    for (int i = 0; i < bytes.length; i++) {
+                        int r = o.raw(i);
+                        int dev = r ^ o.canonical(o.value(r));
+                        rebuilt[i] = (byte) (o.canonical(o.format().value(next[i])) ^ dev);
+                    }
+                    assertArrayEquals(rebuilt, o.pixelDataWith(new short[][] {next}).getByteValues(), what);
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked == 16, checked + " cases");
     }
 
     // ---- the oracles: the code as it was before it was made faster ----

@@ -95,6 +95,15 @@ public final class IssuerKey {
 
     /** The secret from hex text (whitespace ignored); {@code source} names it in errors. */
     public static IssuerKey fromHex(String text, String source) {
+        return of(secretFromHex(text, source));
+    }
+
+    /**
+     * The secret bytes of hex text, checked as {@link #fromHex} checks them (an {@link InvalidKeyFileException}
+     * naming what is wrong), without deriving the key: {@link #of} on them then gives the same key, e.g. on another
+     * thread once every error of the text has been reported.
+     */
+    public static byte[] secretFromHex(String text, String source) {
         String hex = text.replaceAll("\\s+", "");
         if (hex.isEmpty()) {
             throw new InvalidKeyFileException(source + " holds no key");
@@ -113,7 +122,7 @@ public final class IssuerKey {
             throw new InvalidKeyFileException(source + " holds " + hex.length() / 2 + " bytes; an issuer key needs "
                     + "at least " + MIN_BYTES);
         }
-        return of(HexFormat.of().parseHex(hex));
+        return HexFormat.of().parseHex(hex);
     }
 
     /** True when only the owner may read the file (always true where POSIX permissions do not exist). */
