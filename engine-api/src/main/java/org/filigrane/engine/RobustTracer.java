@@ -186,7 +186,7 @@ final class RobustTracer {
             }
             double angle = estimate.angle();
             double[] back = RobustRotation.turnBack(image, rows, columns, angle);
-            // One dense pass serves the 8 orientations (foldsOfEveryOrientation): a third of the cost of 8 passes.
+            // One dense pass serves the 8 orientations (foldsOfEveryOrientation): about half the cost of 8 passes.
             float[][][] folds = foldsOfEveryOrientation(back, rows, columns);
             if (folds == null) {
                 return kept;
@@ -425,12 +425,6 @@ final class RobustTracer {
     /** The best {@code keep} translations of an upright image. */
     List<Geometry> searchUpright(double[] image, int rows, int columns, Dihedral orientation, double scale,
             int keep) {
-        return searchUpright(image, rows, columns, orientation, scale, 0, keep);
-    }
-
-    /** As above, for a copy the rotation pass turned back by {@code angle} degrees (NaN where it has no data). */
-    List<Geometry> searchUpright(double[] image, int rows, int columns, Dihedral orientation, double scale,
-            double angle, int keep) {
         if (rows < 16 || columns < 16) {
             return List.of();
         }
@@ -438,7 +432,7 @@ final class RobustTracer {
         if (fold == null) {
             return List.of();
         }
-        return geometries(fold, orientation, scale, angle, keep);
+        return geometries(fold, orientation, scale, 0, keep);
     }
 
     /** The best {@code keep} translations of a fold, with their weights at the recipient slots. */
@@ -797,8 +791,9 @@ final class RobustTracer {
     /**
      * The block offsets whose 8x8 block has at least {@link #CLIPPED_SAMPLES} samples at the image's lowest or highest
      * value: where an export's window clipped the image the mark is gone, and the clip's edge gives large band terms
-     * of its own that would only add noise to the votes, so these offsets vote 0. This depends on the image alone,
-     * so the false-positive bound still holds.
+     * of its own that would only add noise to the votes, so these offsets vote 0. So do those whose block holds a
+     * sample with no data ({@code missing}, may be null). This depends on the image alone, so the false-positive
+     * bound still holds.
      */
     private static boolean[] clippedBlocks(double[] image, int rows, int columns, boolean[] missing) {
         double min = Double.POSITIVE_INFINITY;
