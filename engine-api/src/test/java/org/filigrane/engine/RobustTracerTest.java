@@ -124,6 +124,44 @@ class RobustTracerTest {
     }
 
     /**
+     * The rotation estimate's FFT autocorrelation (two real fields per complex transform, zero-padded, only the rows
+     * the lattice reads transformed back) equals the sum of the fields' autocorrelations computed directly, at every
+     * shift it serves, on random fields of odd count and size.
+     */
+    @Test
+    void fftAutocorrelationMatchesTheDirectSum() {
+        long seed = new Random().nextLong();
+        System.out.println("fftAutocorrelationMatchesTheDirectSum seed " + seed);
+        Random random = new Random(seed);
+        int rows = 21;
+        int columns = 27;
+        int reach = 9;
+        int height = 32;
+        int width = 64;
+        float[][] fields = new float[3][rows * columns];
+        for (float[] f : fields) {
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) random.nextGaussian();
+            }
+        }
+        double[] auto = RobustRotation.autocorrelation(fields, rows, columns, height, width, reach);
+        for (int dy = -reach; dy <= reach; dy++) {
+            for (int dx = -reach; dx <= reach; dx++) {
+                double direct = 0;
+                for (float[] f : fields) {
+                    for (int r = Math.max(0, -dy); r < Math.min(rows, rows - dy); r++) {
+                        for (int c = Math.max(0, -dx); c < Math.min(columns, columns - dx); c++) {
+                            direct += (double) f[r * columns + c] * f[(r + dy) * columns + c + dx];
+                        }
+                    }
+                }
+                double fft = auto[Math.floorMod(dy, height) * width + Math.floorMod(dx, width)] / (height * width);
+                assertEquals(direct, fft, 1e-6 * (1 + Math.abs(direct)), "shift " + dy + ", " + dx);
+            }
+        }
+    }
+
+    /**
      * A clearly marked copy turned by angles that are not quarter turns (java.awt, as a viewer would) has its angle
      * estimated within 0.2 degrees modulo a quarter turn, its lattice standing out of the other angles by far; the
      * unmarked copy turned the same way shows no lattice.
