@@ -178,11 +178,12 @@ final class RobustRotation {
                 }
             }
             // Rows beyond the fields are zero and stay zero under the row transform.
+            double[][] scratch = Fft.scratch(Math.max(width, height));
             for (int r = 0; r < rows; r++) {
-                across.transform(re, im, r * width, 1, false);
+                across.transform(re, im, r * width, 1, 0, 1, false, scratch);
             }
-            for (int c = 0; c < width; c++) {
-                down.transform(re, im, c, width, false);
+            for (int c = 0; c < width; c += Fft.BLOCK) {
+                down.transform(re, im, c, width, 1, Math.min(Fft.BLOCK, width - c), false, scratch);
             }
             double[] power = new double[height * width];
             for (int y = 0; y < height; y++) {
@@ -203,9 +204,11 @@ final class RobustRotation {
             }
         }
         double[] im = new double[height * width];
-        java.util.stream.IntStream.range(0, width).parallel().forEach(c -> down.transform(re, im, c, width, true));
-        java.util.stream.IntStream.rangeClosed(-reach - 1, reach + 1).parallel()
-                .forEach(dy -> across.transform(re, im, Math.floorMod(dy, height) * width, 1, true));
+        int blocks = (width + Fft.BLOCK - 1) / Fft.BLOCK;
+        java.util.stream.IntStream.range(0, blocks).parallel().forEach(k -> down.transform(re, im, k * Fft.BLOCK,
+                width, 1, Math.min(Fft.BLOCK, width - k * Fft.BLOCK), true, Fft.scratch(height)));
+        java.util.stream.IntStream.rangeClosed(-reach - 1, reach + 1).parallel().forEach(dy -> across.transform(re,
+                im, Math.floorMod(dy, height) * width, 1, 0, 1, true, Fft.scratch(width)));
         return re;
     }
 
@@ -257,35 +260,59 @@ final class RobustRotation {
             }
         }
 
-        /** Elements {@code from + i * stride}, i = 0..n-1, transformed in place (forward: e^{-2 pi i k / n}). */
-        void transform(double[] re, double[] im, int from, int stride, boolean inverse) {
-            double[] xr = new double[n];
-            double[] xi = new double[n];
+        /** Lines transformed together: a column block of this many doubles fills a cache line or two. */
+        static final int BLOCK = 8;
+
+        /** Scratch for {@link #transform} of up to {@link #BLOCK} lines of length up to {@code n}. */
+        static double[][] scratch(int n) {
+            return new double[][] {new double[BLOCK * n], new double[BLOCK * n]};
+        }
+
+        /**
+         * Lines j = 0..count-1 ({@code count <= BLOCK}), each the elements {@code from + j * step + i * stride}, i =
+         * 0..n-1, transformed in place (forward: e^{-2 pi i k / n}). Columns go {@code count} at a time ({@code step}
+         * 1): gathered row by row, whole cache lines are read instead of one element per line of a power-of-two
+         * stride, which maps every element of a column to the same cache set. Each line's butterflies are the same
+         * operations in the same order as one line alone, so the results do not depend on {@code count}.
+         */
+        void transform(double[] re, double[] im, int from, int stride, int step, int count, boolean inverse,
+                double[][] scratch) {
+            double[] xr = scratch[0];
+            double[] xi = scratch[1];
             for (int i = 0; i < n; i++) {
-                xr[reversed[i]] = re[from + i * stride];
-                xi[reversed[i]] = im[from + i * stride];
+                int at = from + i * stride;
+                int to = reversed[i];
+                for (int j = 0; j < count; j++, to += n) {
+                    xr[to] = re[at + j * step];
+                    xi[to] = im[at + j * step];
+                }
             }
             double sign = inverse ? 1 : -1;
-            for (int length = 2; length <= n; length <<= 1) {
-                int half = length >> 1;
-                int step = n / length;
-                for (int k = 0; k < half; k++) {
-                    double wr = cos[k * step];
-                    double wi = sign * sin[k * step];
-                    for (int i = k; i < n; i += length) {
-                        int j = i + half;
-                        double tr = xr[j] * wr - xi[j] * wi;
-                        double ti = xr[j] * wi + xi[j] * wr;
-                        xr[j] = xr[i] - tr;
-                        xi[j] = xi[i] - ti;
-                        xr[i] += tr;
-                        xi[i] += ti;
+            for (int j = 0, o = 0; j < count; j++, o += n) {
+                for (int length = 2; length <= n; length <<= 1) {
+                    int half = length >> 1;
+                    int jump = n / length;
+                    for (int k = 0; k < half; k++) {
+                        double wr = cos[k * jump];
+                        double wi = sign * sin[k * jump];
+                        for (int i = o + k; i < o + n; i += length) {
+                            int m = i + half;
+                            double tr = xr[m] * wr - xi[m] * wi;
+                            double ti = xr[m] * wi + xi[m] * wr;
+                            xr[m] = xr[i] - tr;
+                            xi[m] = xi[i] - ti;
+                            xr[i] += tr;
+                            xi[i] += ti;
+                        }
                     }
                 }
             }
             for (int i = 0; i < n; i++) {
-                re[from + i * stride] = xr[i];
-                im[from + i * stride] = xi[i];
+                int at = from + i * stride;
+                for (int j = 0, o = i; j < count; j++, o += n) {
+                    re[at + j * step] = xr[o];
+                    im[at + j * step] = xi[o];
+                }
             }
         }
     }
