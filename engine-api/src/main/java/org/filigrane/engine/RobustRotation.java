@@ -1,7 +1,6 @@
 package org.filigrane.engine;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The rotation pass of layer D's detector: estimates by how much a copy was turned (modulo a quarter turn) and
@@ -166,50 +165,52 @@ final class RobustRotation {
         Fft across = new Fft(width);
         Fft down = new Fft(height);
         int pairs = (fields.length + 1) / 2;
-        List<double[]> powers = java.util.stream.IntStream.range(0, pairs).parallel().mapToObj(p -> {
-            double[] re = new double[height * width];
-            double[] im = new double[height * width];
+        double[][] re = new double[pairs][height * width];
+        double[][] im = new double[pairs][height * width];
+        // Every stage is split into tasks across the pairs (3 pairs would leave one of 2 cores idle half the time);
+        // each line is still transformed alone by the same operations, so the split changes no value.
+        int bands = (rows + Fft.BLOCK - 1) / Fft.BLOCK;
+        java.util.stream.IntStream.range(0, pairs * bands).parallel().forEach(t -> {
+            int p = t / bands;
             float[] a = fields[2 * p];
             float[] b = 2 * p + 1 < fields.length ? fields[2 * p + 1] : null;
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < columns; c++) {
-                    re[r * width + c] = a[r * columns + c];
-                    im[r * width + c] = b == null ? 0 : b[r * columns + c];
-                }
-            }
+            double[][] scratch = Fft.scratch(width);
             // Rows beyond the fields are zero and stay zero under the row transform.
-            double[][] scratch = Fft.scratch(Math.max(width, height));
-            for (int r = 0; r < rows; r++) {
-                across.transform(re, im, r * width, 1, 0, 1, false, scratch);
+            for (int r = t % bands * Fft.BLOCK; r < Math.min(rows, (t % bands + 1) * Fft.BLOCK); r++) {
+                for (int c = 0; c < columns; c++) {
+                    re[p][r * width + c] = a[r * columns + c];
+                    im[p][r * width + c] = b == null ? 0 : b[r * columns + c];
+                }
+                across.transform(re[p], im[p], r * width, 1, 0, 1, false, scratch);
             }
-            for (int c = 0; c < width; c += Fft.BLOCK) {
-                down.transform(re, im, c, width, 1, Math.min(Fft.BLOCK, width - c), false, scratch);
-            }
-            double[] power = new double[height * width];
-            for (int y = 0; y < height; y++) {
-                int my = (height - y) & (height - 1);
+        });
+        int blocks = (width + Fft.BLOCK - 1) / Fft.BLOCK;
+        java.util.stream.IntStream.range(0, pairs * blocks).parallel().forEach(t -> {
+            int p = t / blocks;
+            int c = t % blocks * Fft.BLOCK;
+            down.transform(re[p], im[p], c, width, 1, Math.min(Fft.BLOCK, width - c), false, Fft.scratch(height));
+        });
+        // The power spectra summed over the pairs, in pair order.
+        double[] sum = new double[height * width];
+        java.util.stream.IntStream.range(0, height).parallel().forEach(y -> {
+            int my = (height - y) & (height - 1);
+            for (int p = 0; p < pairs; p++) {
+                double[] zr = re[p];
+                double[] zi = im[p];
                 for (int x = 0; x < width; x++) {
                     int i = y * width + x;
                     int j = my * width + ((width - x) & (width - 1));
-                    power[i] = (re[i] * re[i] + im[i] * im[i] + re[j] * re[j] + im[j] * im[j]) / 2;
+                    double power = (zr[i] * zr[i] + zi[i] * zi[i] + zr[j] * zr[j] + zi[j] * zi[j]) / 2;
+                    sum[i] = p == 0 ? power : sum[i] + power;
                 }
             }
-            return power;
-        }).toList();
-        double[] re = powers.get(0);
-        for (int p = 1; p < pairs; p++) {
-            double[] more = powers.get(p);
-            for (int i = 0; i < re.length; i++) {
-                re[i] += more[i];
-            }
-        }
-        double[] im = new double[height * width];
-        int blocks = (width + Fft.BLOCK - 1) / Fft.BLOCK;
-        java.util.stream.IntStream.range(0, blocks).parallel().forEach(k -> down.transform(re, im, k * Fft.BLOCK,
+        });
+        double[] zero = new double[height * width];
+        java.util.stream.IntStream.range(0, blocks).parallel().forEach(k -> down.transform(sum, zero, k * Fft.BLOCK,
                 width, 1, Math.min(Fft.BLOCK, width - k * Fft.BLOCK), true, Fft.scratch(height)));
-        java.util.stream.IntStream.rangeClosed(-reach - 1, reach + 1).parallel().forEach(dy -> across.transform(re,
-                im, Math.floorMod(dy, height) * width, 1, 0, 1, true, Fft.scratch(width)));
-        return re;
+        java.util.stream.IntStream.rangeClosed(-reach - 1, reach + 1).parallel().forEach(dy -> across.transform(sum,
+                zero, Math.floorMod(dy, height) * width, 1, 0, 1, true, Fft.scratch(width)));
+        return sum;
     }
 
     /** The autocorrelation at shift ({@code dy}, {@code dx}), bilinear between whole shifts. */
