@@ -1,7 +1,6 @@
 package org.filigrane.engine;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The rotation pass of layer D's detector: estimates by how much a copy was turned (modulo a quarter turn) and
@@ -166,47 +165,52 @@ final class RobustRotation {
         Fft across = new Fft(width);
         Fft down = new Fft(height);
         int pairs = (fields.length + 1) / 2;
-        List<double[]> powers = java.util.stream.IntStream.range(0, pairs).parallel().mapToObj(p -> {
-            double[] re = new double[height * width];
-            double[] im = new double[height * width];
+        double[][] re = new double[pairs][height * width];
+        double[][] im = new double[pairs][height * width];
+        // Every stage is split into tasks across the pairs (3 pairs would leave one of 2 cores idle half the time);
+        // each line is still transformed alone by the same operations, so the split changes no value.
+        int bands = (rows + Fft.BLOCK - 1) / Fft.BLOCK;
+        java.util.stream.IntStream.range(0, pairs * bands).parallel().forEach(t -> {
+            int p = t / bands;
             float[] a = fields[2 * p];
             float[] b = 2 * p + 1 < fields.length ? fields[2 * p + 1] : null;
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < columns; c++) {
-                    re[r * width + c] = a[r * columns + c];
-                    im[r * width + c] = b == null ? 0 : b[r * columns + c];
-                }
-            }
+            double[][] scratch = Fft.scratch(width);
             // Rows beyond the fields are zero and stay zero under the row transform.
-            for (int r = 0; r < rows; r++) {
-                across.transform(re, im, r * width, 1, false);
+            for (int r = t % bands * Fft.BLOCK; r < Math.min(rows, (t % bands + 1) * Fft.BLOCK); r++) {
+                for (int c = 0; c < columns; c++) {
+                    re[p][r * width + c] = a[r * columns + c];
+                    im[p][r * width + c] = b == null ? 0 : b[r * columns + c];
+                }
+                across.transform(re[p], im[p], r * width, 1, 0, 1, false, scratch);
             }
-            for (int c = 0; c < width; c++) {
-                down.transform(re, im, c, width, false);
-            }
-            double[] power = new double[height * width];
-            for (int y = 0; y < height; y++) {
-                int my = (height - y) & (height - 1);
+        });
+        int blocks = (width + Fft.BLOCK - 1) / Fft.BLOCK;
+        java.util.stream.IntStream.range(0, pairs * blocks).parallel().forEach(t -> {
+            int p = t / blocks;
+            int c = t % blocks * Fft.BLOCK;
+            down.transform(re[p], im[p], c, width, 1, Math.min(Fft.BLOCK, width - c), false, Fft.scratch(height));
+        });
+        // The power spectra summed over the pairs, in pair order.
+        double[] sum = new double[height * width];
+        java.util.stream.IntStream.range(0, height).parallel().forEach(y -> {
+            int my = (height - y) & (height - 1);
+            for (int p = 0; p < pairs; p++) {
+                double[] zr = re[p];
+                double[] zi = im[p];
                 for (int x = 0; x < width; x++) {
                     int i = y * width + x;
                     int j = my * width + ((width - x) & (width - 1));
-                    power[i] = (re[i] * re[i] + im[i] * im[i] + re[j] * re[j] + im[j] * im[j]) / 2;
+                    double power = (zr[i] * zr[i] + zi[i] * zi[i] + zr[j] * zr[j] + zi[j] * zi[j]) / 2;
+                    sum[i] = p == 0 ? power : sum[i] + power;
                 }
             }
-            return power;
-        }).toList();
-        double[] re = powers.get(0);
-        for (int p = 1; p < pairs; p++) {
-            double[] more = powers.get(p);
-            for (int i = 0; i < re.length; i++) {
-                re[i] += more[i];
-            }
-        }
-        double[] im = new double[height * width];
-        java.util.stream.IntStream.range(0, width).parallel().forEach(c -> down.transform(re, im, c, width, true));
-        java.util.stream.IntStream.rangeClosed(-reach - 1, reach + 1).parallel()
-                .forEach(dy -> across.transform(re, im, Math.floorMod(dy, height) * width, 1, true));
-        return re;
+        });
+        double[] zero = new double[height * width];
+        java.util.stream.IntStream.range(0, blocks).parallel().forEach(k -> down.transform(sum, zero, k * Fft.BLOCK,
+                width, 1, Math.min(Fft.BLOCK, width - k * Fft.BLOCK), true, Fft.scratch(height)));
+        java.util.stream.IntStream.rangeClosed(-reach - 1, reach + 1).parallel().forEach(dy -> across.transform(sum,
+                zero, Math.floorMod(dy, height) * width, 1, 0, 1, true, Fft.scratch(width)));
+        return sum;
     }
 
     /** The autocorrelation at shift ({@code dy}, {@code dx}), bilinear between whole shifts. */
@@ -257,35 +261,59 @@ final class RobustRotation {
             }
         }
 
-        /** Elements {@code from + i * stride}, i = 0..n-1, transformed in place (forward: e^{-2 pi i k / n}). */
-        void transform(double[] re, double[] im, int from, int stride, boolean inverse) {
-            double[] xr = new double[n];
-            double[] xi = new double[n];
+        /** Lines transformed together: a column block of this many doubles fills a cache line or two. */
+        static final int BLOCK = 8;
+
+        /** Scratch for {@link #transform} of up to {@link #BLOCK} lines of length up to {@code n}. */
+        static double[][] scratch(int n) {
+            return new double[][] {new double[BLOCK * n], new double[BLOCK * n]};
+        }
+
+        /**
+         * Lines j = 0..count-1 ({@code count <= BLOCK}), each the elements {@code from + j * step + i * stride}, i =
+         * 0..n-1, transformed in place (forward: e^{-2 pi i k / n}). Columns go {@code count} at a time ({@code step}
+         * 1): gathered row by row, whole cache lines are read instead of one element per line of a power-of-two
+         * stride, which maps every element of a column to the same cache set. Each line's butterflies are the same
+         * operations in the same order as one line alone, so the results do not depend on {@code count}.
+         */
+        void transform(double[] re, double[] im, int from, int stride, int step, int count, boolean inverse,
+                double[][] scratch) {
+            double[] xr = scratch[0];
+            double[] xi = scratch[1];
             for (int i = 0; i < n; i++) {
-                xr[reversed[i]] = re[from + i * stride];
-                xi[reversed[i]] = im[from + i * stride];
+                int at = from + i * stride;
+                int to = reversed[i];
+                for (int j = 0; j < count; j++, to += n) {
+                    xr[to] = re[at + j * step];
+                    xi[to] = im[at + j * step];
+                }
             }
             double sign = inverse ? 1 : -1;
-            for (int length = 2; length <= n; length <<= 1) {
-                int half = length >> 1;
-                int step = n / length;
-                for (int k = 0; k < half; k++) {
-                    double wr = cos[k * step];
-                    double wi = sign * sin[k * step];
-                    for (int i = k; i < n; i += length) {
-                        int j = i + half;
-                        double tr = xr[j] * wr - xi[j] * wi;
-                        double ti = xr[j] * wi + xi[j] * wr;
-                        xr[j] = xr[i] - tr;
-                        xi[j] = xi[i] - ti;
-                        xr[i] += tr;
-                        xi[i] += ti;
+            for (int j = 0, o = 0; j < count; j++, o += n) {
+                for (int length = 2; length <= n; length <<= 1) {
+                    int half = length >> 1;
+                    int jump = n / length;
+                    for (int k = 0; k < half; k++) {
+                        double wr = cos[k * jump];
+                        double wi = sign * sin[k * jump];
+                        for (int i = o + k; i < o + n; i += length) {
+                            int m = i + half;
+                            double tr = xr[m] * wr - xi[m] * wi;
+                            double ti = xr[m] * wi + xi[m] * wr;
+                            xr[m] = xr[i] - tr;
+                            xi[m] = xi[i] - ti;
+                            xr[i] += tr;
+                            xi[i] += ti;
+                        }
                     }
                 }
             }
             for (int i = 0; i < n; i++) {
-                re[from + i * stride] = xr[i];
-                im[from + i * stride] = xi[i];
+                int at = from + i * stride;
+                for (int j = 0, o = i; j < count; j++, o += n) {
+                    re[at + j * step] = xr[o];
+                    im[at + j * step] = xi[o];
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package org.filigrane.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -158,6 +159,65 @@ class RobustTracerTest {
                 double fft = auto[Math.floorMod(dy, height) * width + Math.floorMod(dx, width)] / (height * width);
                 assertEquals(direct, fft, 1e-6 * (1 + Math.abs(direct)), "shift " + dy + ", " + dx);
             }
+        }
+    }
+
+    /**
+     * The FFT transforms columns a block at a time (for the cache); each column must come out bit for bit as if
+     * transformed alone, so the estimate does not depend on the blocking.
+     */
+    @Test
+    void blockedFftMatchesOneLineAtATime() {
+        long seed = new Random().nextLong();
+        System.out.println("blockedFftMatchesOneLineAtATime seed " + seed);
+        Random random = new Random(seed);
+        int height = 64;
+        int width = 16;
+        double[] re = new double[height * width];
+        double[] im = new double[height * width];
+        for (int i = 0; i < re.length; i++) {
+            re[i] = random.nextGaussian();
+            im[i] = random.nextGaussian();
+        }
+        RobustRotation.Fft down = new RobustRotation.Fft(height);
+        double[][] scratch = RobustRotation.Fft.scratch(height);
+        for (boolean inverse : new boolean[] {false, true}) {
+            double[] blockRe = re.clone();
+            double[] blockIm = im.clone();
+            double[] lineRe = re.clone();
+            double[] lineIm = im.clone();
+            for (int c = 0; c < width; c += RobustRotation.Fft.BLOCK) {
+                down.transform(blockRe, blockIm, c, width, 1, RobustRotation.Fft.BLOCK, inverse, scratch);
+            }
+            for (int c = 0; c < width; c++) {
+                down.transform(lineRe, lineIm, c, width, 0, 1, inverse, scratch);
+            }
+            assertArrayEquals(lineRe, blockRe);
+            assertArrayEquals(lineIm, blockIm);
+            assertFalse(java.util.Arrays.equals(re, blockRe), "the transform changed nothing");
+        }
+    }
+
+    /** The local medians of the votes' fading use selection: it must give the sorted order statistic. */
+    @Test
+    void selectGivesTheSortedOrderStatistic() {
+        long seed = new Random().nextLong();
+        System.out.println("selectGivesTheSortedOrderStatistic seed " + seed);
+        Random random = new Random(seed);
+        for (int trial = 0; trial < 2000; trial++) {
+            int n = 1 + random.nextInt(130);
+            double[] a = new double[n];
+            int distinct = 1 + random.nextInt(n + 3);
+            for (int i = 0; i < n; i++) {
+                a[i] = 0.001 + random.nextInt(distinct) * random.nextDouble(0.5, 1.5) * (trial % 2 == 0 ? 1 : 1e-3);
+            }
+            if (trial % 7 == 0) {
+                java.util.Arrays.sort(a);
+            }
+            int k = random.nextInt(n);
+            double[] sorted = a.clone();
+            java.util.Arrays.sort(sorted);
+            assertEquals(sorted[k], RobustTracer.select(a.clone(), n, k), "n " + n + ", k " + k);
         }
     }
 
