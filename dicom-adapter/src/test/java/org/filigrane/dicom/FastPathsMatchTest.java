@@ -118,12 +118,7 @@ class FastPathsMatchTest {
                 for (boolean noisy : new boolean[] {false, true}) {
                     int rows = 1 + rnd.nextInt(40);
                     int columns = 2 * (1 + rnd.nextInt(20));
-                    byte[] bytes = new byte[rows * columns];
-                    for (int i = 0; i < bytes.length; i++) {
-                        int v = rnd.nextInt(1 << bitsStored);
-                        bytes[i] = (byte) (noisy && rnd.nextInt(4) == 0 ? rnd.nextInt(256) : signed
-                                ? ((v << (32 - bitsStored)) >> (32 - bitsStored)) : v);
-                    }
+                    byte[] bytes = randomBytes8(rnd, rows * columns, bitsStored, signed, noisy);
                     DicomObject o = object8(rows, columns, bitsStored, signed, bytes);
                     MessageDigest md = AttributeDigest.sha256();
                     for (int i = 0; i < bytes.length; i++) {
@@ -150,12 +145,7 @@ class FastPathsMatchTest {
                 for (boolean noisy : new boolean[] {false, true}) {
                     int rows = 1 + rnd.nextInt(40);
                     int columns = 2 * (1 + rnd.nextInt(20));
-                    byte[] bytes = new byte[rows * columns];
-                    for (int i = 0; i < bytes.length; i++) {
-                        int v = rnd.nextInt(1 << bitsStored);
-                        bytes[i] = (byte) (noisy && rnd.nextInt(4) == 0 ? rnd.nextInt(256) : signed
-                                ? ((v << (32 - bitsStored)) >> (32 - bitsStored)) : v);
-                    }
+                    byte[] bytes = randomBytes8(rnd, rows * columns, bitsStored, signed, noisy);
                     DicomObject o = object8(rows, columns, bitsStored, signed, bytes);
                     String what = "seed " + seed + ", " + bitsStored + " bits, signed " + signed + ", noisy " + noisy;
                     // frameValues: format.store(value(raw(i))) per sample, as it was
@@ -277,6 +267,20 @@ class FastPathsMatchTest {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         l.write(b, TransferSyntax.ExplicitVRLittleEndian, true, true);
         return DicomObject.parse(Path.of("random.dcm"), b.toByteArray());
+    }
+
+    /**
+     * 8-bit samples of {@code bitsStored} bits (sign-extended to the byte when signed); when {@code noisy}, a quarter
+     * of them random bytes, i.e. with bits above Bits Stored that are not the sign's.
+     */
+    private static byte[] randomBytes8(Random rnd, int n, int bitsStored, boolean signed, boolean noisy) {
+        byte[] bytes = new byte[n];
+        for (int i = 0; i < n; i++) {
+            int v = rnd.nextInt(1 << bitsStored);
+            bytes[i] = (byte) (noisy && rnd.nextInt(4) == 0 ? rnd.nextInt(256) : signed
+                    ? ((v << (32 - bitsStored)) >> (32 - bitsStored)) : v);
+        }
+        return bytes;
     }
 
     private static DicomObject object8(int rows, int columns, int bitsStored, boolean signed, byte[] bytes)
