@@ -78,7 +78,6 @@ class FastPathsMatchTest {
         long seed = System.nanoTime();
         System.out.println("FastPathsMatchTest seed " + seed);
         Random rnd = new Random(seed);
-        int checked = 0;
         for (int bitsStored : new int[] {8, 10, 12, 15, 16}) {
             for (boolean signed : new boolean[] {false, true}) {
                 for (int padding : new int[] {0, 1, 7}) {
@@ -99,12 +98,10 @@ class FastPathsMatchTest {
                         DicomObject o = object(rows, columns, bitsStored, signed, words);
                         assertArrayEquals(oracleUnstoredBits(o), o.unstoredBitsHash(), "seed " + seed + ", "
                                 + bitsStored + " bits, signed " + signed + ", padding " + padding + ", kind " + kind);
-                        checked++;
                     }
                 }
             }
         }
-        assertTrue(checked == 90, checked + " cases");
     }
 
     @Test
@@ -112,7 +109,6 @@ class FastPathsMatchTest {
         long seed = System.nanoTime();
         System.out.println("FastPathsMatchTest 8-bit seed " + seed);
         Random rnd = new Random(seed);
-        int checked = 0;
         for (int bitsStored : new int[] {5, 7, 8}) {
             for (boolean signed : new boolean[] {false, true}) {
                 for (boolean noisy : new boolean[] {false, true}) {
@@ -127,11 +123,9 @@ class FastPathsMatchTest {
                     }
                     assertArrayEquals(md.digest(), o.unstoredBitsHash(), "seed " + seed + ", " + bitsStored
                             + " bits, signed " + signed + ", noisy " + noisy);
-                    checked++;
                 }
             }
         }
-        assertTrue(checked == 12, checked + " cases");
     }
 
     @Test
@@ -139,7 +133,6 @@ class FastPathsMatchTest {
         long seed = System.nanoTime();
         System.out.println("FastPathsMatchTest 8-bit values seed " + seed);
         Random rnd = new Random(seed);
-        int checked = 0;
         for (int bitsStored : new int[] {1, 5, 7, 8}) {
             for (boolean signed : new boolean[] {false, true}) {
                 for (boolean noisy : new boolean[] {false, true}) {
@@ -169,11 +162,9 @@ class FastPathsMatchTest {
                         rebuilt[i] = (byte) (o.canonical(o.format().value(next[i])) ^ dev);
                     }
                     assertArrayEquals(rebuilt, o.pixelDataWith(new short[][] {next}).getByteValues(), what);
-                    checked++;
                 }
             }
         }
-        assertTrue(checked == 16, checked + " cases");
     }
 
     // ---- the oracles: the code as it was before it was made faster ----

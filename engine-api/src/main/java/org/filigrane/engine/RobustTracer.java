@@ -43,7 +43,7 @@ final class RobustTracer {
     static final double[] COARSE = coarse();
     /** Trial scales searched exactly on the whole copy after the ranking. */
     static final int RESCALE_SEARCHES = 3;
-    /** Geometries kept per slice by the rotation pass (fewer than the others: its share of the bound stays small). */
+    /** Geometries kept per slice by the rotation pass: the others' least, so its share of the bound stays small. */
     static final int ROTATION_KEEP = KEEP;
 
     private static final double[][] COS = new double[8][8];
@@ -132,11 +132,6 @@ final class RobustTracer {
      */
     record Geometry(Dihedral orientation, double scale, int offsetRow, int offsetColumn, double sync, float[] weights,
             double squares, double angle) {
-        Geometry(Dihedral orientation, double scale, int offsetRow, int offsetColumn, double sync, float[] weights,
-                double squares) {
-            this(orientation, scale, offsetRow, offsetColumn, sync, weights, squares, 0);
-        }
-
         /** The orientation's label, with the turn of the rotation pass when there was one. */
         String label() {
             return angle == 0 ? orientation.label()
@@ -160,19 +155,12 @@ final class RobustTracer {
 
     /**
      * The best {@code keep} geometries of one slice for one pass: scale 1 with every orientation, or the trial
-     * scales upright. The scale pass ranks every trial scale by an approximate sync score ({@link #rank}), refines
-     * each of the best three to the best of itself and its neighbours at thirds of a step (ranked the same way),
-     * and searches the whole copy exactly at those three scales.
-     */
-    List<Geometry> search(Volume v, int slice, boolean rescaled, int keep) {
-        return search(v, slice, rescaled ? Pass.RESCALE : Pass.SCALE_ONE, keep);
-    }
-
-    /**
-     * As {@link #search(Volume, int, boolean, int)} for any pass. The rotation pass estimates the angle of the copy
-     * modulo a quarter turn ({@link RobustRotation#estimate}), turns it back (bilinear, about its centre; pixels
-     * with no data there vote 0) and searches the result under the 8 orientations; nothing where the estimate is 0
-     * (the scale-1 pass searched that) or the copy is too small to estimate.
+     * scales upright, or the copy turned back. The scale pass ranks every trial scale by an approximate sync score
+     * ({@link #rank}), refines each of the best three to the best of itself and its neighbours at thirds of a step
+     * (ranked the same way), and searches the whole copy exactly at those three scales. The rotation pass estimates
+     * the angle of the copy modulo a quarter turn ({@link RobustRotation#estimate}), turns it back (bilinear, about
+     * its centre; pixels with no data there vote 0) and searches the result under the 8 orientations; nothing where
+     * the estimate is 0 (the scale-1 pass searched that) or the copy is too small to estimate.
      */
     List<Geometry> search(Volume v, int slice, Pass pass, int keep) {
         List<Geometry> kept = new ArrayList<>();

@@ -516,7 +516,7 @@ public final class Watermarker implements AutoCloseable {
         RobustLayer robust = robust();
         RobustTracer tracer = tracer();
         for (int s = 0; s < volume.slices(); s++) {
-            for (RobustTracer.Geometry g : tracer.search(volume, s, false, RobustTracer.KEEP)) {
+            for (RobustTracer.Geometry g : tracer.search(volume, s, RobustTracer.Pass.SCALE_ONE, RobustTracer.KEEP)) {
                 Long id = tracer.decode(k, g);
                 if (id == null || g.squares() <= 0) {
                     continue;

@@ -27,7 +27,7 @@ class RobustTracerTest {
             for (int m = 0; m < weights.length; m++) {
                 weights[m] = trial % 5 == 0 ? random.nextInt(3) - 1 : (float) (random.nextGaussian() * 40);
             }
-            RobustTracer.Geometry g = new RobustTracer.Geometry(Dihedral.IDENTITY, 1, 0, 0, 0, weights, 1);
+            RobustTracer.Geometry g = new RobustTracer.Geometry(Dihedral.IDENTITY, 1, 0, 0, 0, weights, 1, 0);
             byte[] chips = new byte[weights.length];
             for (int m = 0; m < chips.length; m++) {
                 chips[m] = (byte) (trial == 1 ? 1 : trial == 2 ? -1 : random.nextBoolean() ? 1 : -1);
@@ -51,13 +51,13 @@ class RobustTracerTest {
         Volume unmarked = v.copy();
         layer.embed(v, layer.pattern(new RobustLayer.RecipientKey(RobustLayerTest.key(52)), 7), null);
         for (double scale : new double[] {0.5, 0.8, 1.37, 1.9}) {
-            List<RobustTracer.Geometry> g = tracer.search(LeakPaths.rescale(v, scale), 0, true, RobustTracer.KEEP);
+            List<RobustTracer.Geometry> g = tracer.search(LeakPaths.rescale(v, scale), 0, RobustTracer.Pass.RESCALE, RobustTracer.KEEP);
             System.out.printf("layer D scale pass: rescaled %.2f, found %.4f, sync %.2f%n", scale, g.get(0).scale(),
                     g.get(0).sync());
             assertEquals(scale, g.get(0).scale(), scale * 0.006, "rescale " + scale);
             assertTrue(g.get(0).sync() > 10, "sync " + g.get(0).sync());
         }
-        List<RobustTracer.Geometry> none = tracer.search(LeakPaths.rescale(unmarked, 1.37), 0, true, RobustTracer.KEEP);
+        List<RobustTracer.Geometry> none = tracer.search(LeakPaths.rescale(unmarked, 1.37), 0, RobustTracer.Pass.RESCALE, RobustTracer.KEEP);
         assertFalse(none.get(0).sync() > 7, "unmarked sync " + none.get(0).sync());
     }
 
