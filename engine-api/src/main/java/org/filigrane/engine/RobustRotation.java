@@ -49,7 +49,12 @@ final class RobustRotation {
             return null;
         }
         float[][] votes = RobustTracer.evenVotes(image, rows, columns);
-        if (votes == null) {
+        return votes == null ? null : estimate(votes, rows, columns);
+    }
+
+    /** {@link #estimate(double[], int, int)} from the image's even votes, already computed. */
+    static Estimate estimate(float[][] votes, int rows, int columns) {
+        if (Math.min(rows, columns) < MIN_SIDE) {
             return null;
         }
         // The votes sit on a 2-pixel grid: the lattice is half as long there.

@@ -45,6 +45,11 @@ final class RobustTracer {
     static final int RESCALE_SEARCHES = 3;
     /** Geometries kept per slice by the rotation pass: the others' least, so its share of the bound stays small. */
     static final int ROTATION_KEEP = KEEP;
+    /**
+     * Lattice strength ({@link RobustRotation.Estimate}) of the lead slice from which the rotation pass runs before
+     * the scale pass. It orders the passes only; what either finds is bounded all the same.
+     */
+    static final double TURNED_FIRST = 4;
 
     private static final double[][] COS = new double[8][8];
     private static final int[] BAND_U = {0, 1, 0, 1, 2};
@@ -147,6 +152,46 @@ final class RobustTracer {
         SCALE_ONE, RESCALE, ROTATION
     }
 
+    /**
+     * A copy under trace and what its passes share. The rotation estimate of its lead slice (the middle one) decides
+     * the order of the second and third passes ({@link #trace}); it is taken from the even votes of the first pass's
+     * dense votes (the same values {@link RobustRotation#estimate} would compute) and kept for the rotation pass.
+     * Only the lead slice's are kept: a volume's slices would hold a megabyte or more each.
+     */
+    static final class Copy {
+        final Volume volume;
+        final int lead;
+        private float[][] leadVotes;
+        private RobustRotation.Estimate leadEstimate;
+        private boolean estimated;
+
+        Copy(Volume volume) {
+            this.volume = volume;
+            this.lead = volume.slices() / 2;
+        }
+
+        void keepVotes(int slice, float[][] dense) {
+            if (slice == lead && Math.min(volume.rows(), volume.columns()) >= RobustRotation.MIN_SIDE) {
+                leadVotes = evenOf(dense, volume.rows(), volume.columns());
+            }
+        }
+
+        /** The rotation estimate of {@code slice}; the lead slice's is computed once. */
+        RobustRotation.Estimate estimate(int slice) {
+            if (slice != lead) {
+                return RobustRotation.estimate(values(volume.withSlices(slice)), volume.rows(), volume.columns());
+            }
+            if (!estimated) {
+                leadEstimate = leadVotes != null
+                        ? RobustRotation.estimate(leadVotes, volume.rows(), volume.columns())
+                        : RobustRotation.estimate(values(volume.withSlices(lead)), volume.rows(), volume.columns());
+                leadVotes = null;
+                estimated = true;
+            }
+            return leadEstimate;
+        }
+    }
+
     /** Geometries kept per slice and pass for {@code candidates} candidates: more when there are few. */
     static int keep(int candidates, int slices) {
         long k = (1L << 19) / Math.max(1, (long) candidates * slices);
@@ -162,13 +207,14 @@ final class RobustTracer {
      * its centre; pixels with no data there vote 0) and searches the result under the 8 orientations; nothing where
      * the estimate is 0 (the scale-1 pass searched that) or the copy is too small to estimate.
      */
-    List<Geometry> search(Volume v, int slice, Pass pass, int keep) {
+    List<Geometry> search(Copy copy, int slice, Pass pass, int keep) {
+        Volume v = copy.volume;
         List<Geometry> kept = new ArrayList<>();
         if (pass == Pass.ROTATION) {
             double[] image = values(v.withSlices(slice));
             int rows = v.rows();
             int columns = v.columns();
-            RobustRotation.Estimate estimate = RobustRotation.estimate(image, rows, columns);
+            RobustRotation.Estimate estimate = copy.estimate(slice);
             if (estimate == null || estimate.angle() == 0) {
                 return kept;
             }
@@ -183,13 +229,21 @@ final class RobustTracer {
                     .parallel().mapToObj(i -> geometries(folds[i], Dihedral.values()[i], 1.0, angle, keep)).toList();
             perOrientation.forEach(kept::addAll);
         } else if (pass == Pass.SCALE_ONE) {
-            // The 8 orientations are independent searches: one per core, gathered in orientation order.
+            int rows = v.rows();
+            int columns = v.columns();
+            if (rows < 16 || columns < 16) {
+                return kept;
+            }
+            // The 8 orientations from one dense pass (foldsOfEveryOrientation), whose votes the lead slice keeps
+            // for the rotation estimate.
+            float[][] dense = denseVotes(values(v.withSlices(slice)), rows, columns);
+            if (dense == null) {
+                return kept;
+            }
+            copy.keepVotes(slice, dense);
+            float[][][] folds = foldsOfEveryOrientation(dense, rows, columns);
             List<List<Geometry>> perOrientation = java.util.stream.IntStream.range(0, Dihedral.values().length)
-                    .parallel().mapToObj(i -> {
-                        Dihedral d = Dihedral.values()[i];
-                        Volume upright = d.undo(v, slice);
-                        return searchUpright(values(upright), upright.rows(), upright.columns(), d, 1.0, keep);
-                    }).toList();
+                    .parallel().mapToObj(i -> geometries(folds[i], Dihedral.values()[i], 1.0, 0, keep)).toList();
             perOrientation.forEach(kept::addAll);
         } else {
             double[] image = values(v.withSlices(slice));
@@ -533,7 +587,7 @@ final class RobustTracer {
         if (v == null) {
             return null;
         }
-        VoteRows votes = new VoteRows(v, rows, columns);
+        VoteRows votes = new VoteRows(v, rows, columns, 0);
         float[][] row = new float[5][outColumns];
         float[][] fold = new float[5][T * T];
         int[] covered = new int[T * T];
@@ -581,7 +635,9 @@ final class RobustTracer {
         private final float[] open;
         private int ready;
 
-        VoteRows(Voting v, int rows, int columns) {
+        /** The votes of rows {@code first}, {@code first + 1}, ... (the ring fills from {@code first}). */
+        VoteRows(Voting v, int rows, int columns, int first) {
+            this.ready = first;
             this.image = v.image();
             this.clipped = v.clipped();
             this.unit = v.unit();
@@ -596,7 +652,10 @@ final class RobustTracer {
             open = new float[outColumns];
         }
 
-        /** The votes of row {@code r} (called for r = 0, 1, ... in order): {@code out[k][c]}, 0 where clipped. */
+        /**
+         * The votes of row {@code r} (called for r = first, first + 1, ... in order): {@code out[k][c]}, 0 where
+         * clipped.
+         */
         void next(int r, float[][] out) {
             for (; ready < r + 8; ready++) {
                 int to = (ready & 7) * outColumns;
@@ -640,24 +699,63 @@ final class RobustTracer {
      * gives null.
      */
     static float[][][] foldsOfEveryOrientation(double[] image, int rows, int columns) {
+        float[][] dense = denseVotes(image, rows, columns);
+        return dense == null ? null : foldsOfEveryOrientation(dense, rows, columns);
+    }
+
+    /**
+     * The votes of every block offset, {@code votes[k][r * (columns - 7) + c]}: what {@link #fold} sums, in row
+     * bands across the cores. Each band's ring starts at its own first row, and every vote is the same sum in the
+     * same order as in one pass down the image. Null where {@link #voting} gives null.
+     */
+    static float[][] denseVotes(double[] image, int rows, int columns) {
         int outRows = rows - 7;
         int outColumns = columns - 7;
         Voting v = voting(image, rows, columns);
         if (v == null) {
             return null;
         }
-        VoteRows votes = new VoteRows(v, rows, columns);
         float[][] dense = new float[5][outRows * outColumns];
-        float[][] row = new float[5][];
-        for (int r = 0; r < outRows; r++) {
-            for (int k = 0; k < 5; k++) {
-                row[k] = new float[outColumns];
+        int bands = Math.min(outRows, 2 * Runtime.getRuntime().availableProcessors());
+        java.util.stream.IntStream.range(0, bands).parallel().forEach(b -> {
+            int first = (int) ((long) b * outRows / bands);
+            int end = (int) ((long) (b + 1) * outRows / bands);
+            VoteRows votes = new VoteRows(v, rows, columns, first);
+            float[][] row = new float[5][outColumns];
+            for (int r = first; r < end; r++) {
+                votes.next(r, row);
+                for (int k = 0; k < 5; k++) {
+                    System.arraycopy(row[k], 0, dense[k], r * outColumns, outColumns);
+                }
             }
-            votes.next(r, row);
-            for (int k = 0; k < 5; k++) {
-                System.arraycopy(row[k], 0, dense[k], r * outColumns, outColumns);
+        });
+        return dense;
+    }
+
+    /**
+     * The votes of {@code dense} ({@link #denseVotes}) at the even block offsets, as {@link #evenVotes} lays them out
+     * (the same values: both take the same sums in the same order).
+     */
+    static float[][] evenOf(float[][] dense, int rows, int columns) {
+        int outRows = rows - 7;
+        int outColumns = columns - 7;
+        int voteRows = (outRows + 1) / 2;
+        int voteColumns = (outColumns + 1) / 2;
+        float[][] even = new float[5][voteRows * voteColumns];
+        for (int k = 0; k < 5; k++) {
+            for (int r = 0; r < voteRows; r++) {
+                for (int c = 0; c < voteColumns; c++) {
+                    even[k][r * voteColumns + c] = dense[k][2 * r * outColumns + 2 * c];
+                }
             }
         }
+        return even;
+    }
+
+    /** {@link #foldsOfEveryOrientation(double[], int, int)} from the image's dense votes ({@link #denseVotes}). */
+    static float[][][] foldsOfEveryOrientation(float[][] dense, int rows, int columns) {
+        int outRows = rows - 7;
+        int outColumns = columns - 7;
         Dihedral[] orientations = Dihedral.values();
         float[][][] folds = new float[orientations.length][][];
         java.util.stream.IntStream.range(0, orientations.length).parallel().forEach(i -> {
@@ -904,16 +1002,18 @@ final class RobustTracer {
         Arrays.sort(sample, 0, n);
         double unit = sample[n / 2];
         double[] local = new double[down * across];
-        for (int by = 0; by < down; by++) {
+        // Row by row of blocks across the cores: each median is taken alone, so the split changes no value.
+        java.util.stream.IntStream.range(0, down).parallel().forEach(by -> {
+            double[] near = new double[5 * (2 * FADE_RADIUS + 1) * (2 * FADE_RADIUS + 1)];
             for (int bx = 0; bx < across; bx++) {
-                n = 0;
+                int m = 0;
                 for (int y = Math.max(0, by - FADE_RADIUS); y <= Math.min(down - 1, by + FADE_RADIUS); y++) {
                     for (int x = Math.max(0, bx - FADE_RADIUS); x <= Math.min(across - 1, bx + FADE_RADIUS); x++) {
                         if (open[y * across + x]) {
                             for (int k = 0; k < 5; k++) {
                                 double a = terms[(y * across + x) * 5 + k];
                                 if (a > 0) {
-                                    sample[n++] = a;
+                                    near[m++] = a;
                                 }
                             }
                         }
@@ -922,10 +1022,10 @@ final class RobustTracer {
                 // Selection, not a sort: the same order statistic (the samples are positive and finite), a third
                 // of the time (this loop was the scale pass's largest cost); at most 125 samples, so quickselect's
                 // worst case stays small whatever the image.
-                double median = n > 0 ? select(sample, n, n / 2) : 0;
+                double median = m > 0 ? select(near, m, m / 2) : 0;
                 local[by * across + bx] = Math.max(unit, median);
             }
-        }
+        });
         return new Voting(image, clipped, unit, local);
     }
 
@@ -1192,10 +1292,12 @@ final class RobustTracer {
     }
 
     /**
-     * Scores every candidate at the best geometries of every slice: first at scale 1 under the 8 orientations, then,
-     * if no candidate passes and the sync pattern was not found, at the trial scales, then, likewise, on the copy
-     * turned back by its estimated angle. The false-positive bound counts every (candidate, geometry) pair that the
-     * three passes may score, so that stopping after the first or second pass costs nothing in rigour.
+     * Scores every candidate at the best geometries of every slice: first at scale 1 under the 8 orientations; then,
+     * while no candidate passes and the sync pattern was not found, at the trial scales and on the copy turned back
+     * by its estimated angle. The turned copy comes first where the lead slice's estimate shows a clear lattice at
+     * an angle ({@link #TURNED_FIRST}): the scale pass, the costliest, cannot find a turned copy. The
+     * false-positive bound counts every (candidate, geometry) pair that the three passes may score, so that stopping
+     * early, or taking the passes in either order, costs nothing in rigour.
      */
     TraceResult trace(Volume v, List<Prepared> candidates) {
         return trace(v, candidates, true);
@@ -1207,20 +1309,24 @@ final class RobustTracer {
         int keep = keep(candidates.size(), slices);
         long planned = planned(candidates.size(), slices);
         long translations = translations(slices);
-        TraceResult first = pass(v, candidates, Pass.SCALE_ONE, keep, planned, translations);
-        if (first.found() || first.markPresent() || !rescaleSearch) {
+        Copy copy = new Copy(v);
+        TraceResult best = pass(copy, candidates, Pass.SCALE_ONE, keep, planned, translations);
+        if (best.found() || best.markPresent() || !rescaleSearch) {
             // Found, or the sync pattern placed the mark at scale 1: no rescale to search for.
-            return first;
-        }
-        TraceResult second = pass(v, candidates, Pass.RESCALE, keep, planned, translations);
-        TraceResult best = second.found() || second.score() > first.score() ? second : first;
-        if (second.found() || second.markPresent()) {
             return best;
         }
-        // Neither pass placed the mark: it may have been turned by an angle that is not a quarter turn.
-        TraceResult third = pass(v, candidates, Pass.ROTATION, Math.min(keep, ROTATION_KEEP), planned, translations);
-        // Where the turned copy shows the sync pattern, its geometry is the one to report, whatever the scores.
-        return third.found() || third.markPresent() || third.score() > best.score() ? third : best;
+        RobustRotation.Estimate lead = copy.estimate(copy.lead);
+        boolean turned = lead != null && lead.angle() != 0 && lead.strength() >= TURNED_FIRST;
+        for (Pass next : turned ? List.of(Pass.ROTATION, Pass.RESCALE) : List.of(Pass.RESCALE, Pass.ROTATION)) {
+            TraceResult r = pass(copy, candidates, next, next == Pass.ROTATION ? Math.min(keep, ROTATION_KEEP) : keep,
+                    planned, translations);
+            // Where a pass shows the sync pattern, its geometry is the one to report, whatever the scores.
+            if (r.found() || r.markPresent()) {
+                return r;
+            }
+            best = r.score() > best.score() ? r : best;
+        }
+        return best;
     }
 
     /**
@@ -1246,14 +1352,14 @@ final class RobustTracer {
         return (long) slices * T * T * (orientations + 5L * SCALES.length + angles);
     }
 
-    private TraceResult pass(Volume v, List<Prepared> candidates, Pass which, int keep, long planned,
+    private TraceResult pass(Copy copy, List<Prepared> candidates, Pass which, int keep, long planned,
             long translations) {
-        int slices = v.slices();
+        int slices = copy.volume.slices();
         List<List<Geometry>> geometries = new ArrayList<>();
         double bestSync = Double.NEGATIVE_INFINITY;
         Geometry bestSyncGeometry = null;
         for (int s = 0; s < slices; s++) {
-            List<Geometry> g = search(v, s, which, keep);
+            List<Geometry> g = search(copy, s, which, keep);
             geometries.add(g);
             if (!g.isEmpty() && g.get(0).sync() > bestSync) {
                 bestSync = g.get(0).sync();

@@ -515,8 +515,9 @@ public final class Watermarker implements AutoCloseable {
         java.util.Map<Long, int[]> tallies = new java.util.LinkedHashMap<>();
         RobustLayer robust = robust();
         RobustTracer tracer = tracer();
+        RobustTracer.Copy copy = new RobustTracer.Copy(volume);
         for (int s = 0; s < volume.slices(); s++) {
-            for (RobustTracer.Geometry g : tracer.search(volume, s, RobustTracer.Pass.SCALE_ONE, RobustTracer.KEEP)) {
+            for (RobustTracer.Geometry g : tracer.search(copy, s, RobustTracer.Pass.SCALE_ONE, RobustTracer.KEEP)) {
                 Long id = tracer.decode(k, g);
                 if (id == null || g.squares() <= 0) {
                     continue;

@@ -51,13 +51,15 @@ class RobustTracerTest {
         Volume unmarked = v.copy();
         layer.embed(v, layer.pattern(new RobustLayer.RecipientKey(RobustLayerTest.key(52)), 7), null);
         for (double scale : new double[] {0.5, 0.8, 1.37, 1.9}) {
-            List<RobustTracer.Geometry> g = tracer.search(LeakPaths.rescale(v, scale), 0, RobustTracer.Pass.RESCALE, RobustTracer.KEEP);
+            List<RobustTracer.Geometry> g = tracer.search(new RobustTracer.Copy(LeakPaths.rescale(v, scale)), 0,
+                    RobustTracer.Pass.RESCALE, RobustTracer.KEEP);
             System.out.printf("layer D scale pass: rescaled %.2f, found %.4f, sync %.2f%n", scale, g.get(0).scale(),
                     g.get(0).sync());
             assertEquals(scale, g.get(0).scale(), scale * 0.006, "rescale " + scale);
             assertTrue(g.get(0).sync() > 10, "sync " + g.get(0).sync());
         }
-        List<RobustTracer.Geometry> none = tracer.search(LeakPaths.rescale(unmarked, 1.37), 0, RobustTracer.Pass.RESCALE, RobustTracer.KEEP);
+        List<RobustTracer.Geometry> none = tracer.search(new RobustTracer.Copy(LeakPaths.rescale(unmarked, 1.37)), 0,
+                RobustTracer.Pass.RESCALE, RobustTracer.KEEP);
         assertFalse(none.get(0).sync() > 7, "unmarked sync " + none.get(0).sync());
     }
 
@@ -350,6 +352,53 @@ class RobustTracerTest {
             assertEquals(bestAlone.orientation(), bestShared.orientation());
             assertEquals(bestAlone.offsetRow(), bestShared.offsetRow());
             assertEquals(bestAlone.offsetColumn(), bestShared.offsetColumn());
+        }
+    }
+
+    /**
+     * What the passes share is what each would compute alone: the dense votes, computed in row bands across the
+     * cores, give at their even offsets exactly the votes of the rotation estimate (so the same estimate), and their
+     * upright fold exactly the single-orientation search's geometries. On a marked copy turned by a random angle
+     * (black corners, clipped blocks) of a size that is no multiple of anything (printed seed).
+     */
+    @Test
+    void sharedDenseVotesAreTheVotesOfEachPass() {
+        long seed = new Random().nextLong();
+        System.out.println("layer D shared dense votes: seed " + seed);
+        Random random = new Random(seed);
+        RobustLayer layer = new RobustLayer(new DctOnlyBackend(), RobustLayerTest.key(51));
+        RobustTracer tracer = new RobustTracer(layer);
+        Volume v = Phantom.generate(random.nextLong(), 1, 200 + random.nextInt(80), 200 + random.nextInt(80),
+                PixelFormat.unsigned(16, 12));
+        layer.embed(v, layer.pattern(new RobustLayer.RecipientKey(RobustLayerTest.key(52)), 7), null);
+        Volume turned = LeakPaths.rotate(ImageAttacks.window8(v), random.nextDouble() * 90 - 45);
+        double[] image = values(turned);
+        int rows = turned.rows();
+        int columns = turned.columns();
+        float[][] dense = RobustTracer.denseVotes(image, rows, columns);
+        float[][] even = RobustTracer.evenOf(dense, rows, columns);
+        float[][] alone = RobustTracer.evenVotes(image, rows, columns);
+        for (int k = 0; k < 5; k++) {
+            assertEquals(alone[k].length, even[k].length);
+            for (int i = 0; i < alone[k].length; i++) {
+                // Equal as numbers: a clipped offset's zero vote may carry either sign, which no sum tells apart.
+                assertTrue(alone[k][i] == even[k][i], "band term " + k + ", vote " + i + ": " + alone[k][i] + " / "
+                        + even[k][i] + ", seed " + seed);
+            }
+        }
+        assertEquals(RobustRotation.estimate(image, rows, columns), RobustRotation.estimate(even, rows, columns),
+                "seed " + seed);
+        List<RobustTracer.Geometry> shared = tracer.geometries(
+                RobustTracer.foldsOfEveryOrientation(dense, rows, columns)[Dihedral.IDENTITY.ordinal()],
+                Dihedral.IDENTITY, 1.0, 0, RobustTracer.KEEP);
+        List<RobustTracer.Geometry> upright = tracer.searchUpright(image, rows, columns, Dihedral.IDENTITY, 1.0,
+                RobustTracer.KEEP);
+        assertEquals(upright.size(), shared.size());
+        for (int i = 0; i < upright.size(); i++) {
+            assertEquals(upright.get(i).sync(), shared.get(i).sync(), "geometry " + i + ", seed " + seed);
+            assertEquals(upright.get(i).offsetRow(), shared.get(i).offsetRow());
+            assertEquals(upright.get(i).offsetColumn(), shared.get(i).offsetColumn());
+            assertArrayEquals(upright.get(i).weights(), shared.get(i).weights());
         }
     }
 }
