@@ -39,7 +39,7 @@ final class RobustRotation {
 
     /**
      * The rotation estimate of an {@code rows x columns} image, from the detector's own votes ({@link
-     * RobustTracer#evenVotes}: the five band terms of the 8x8 block at every even offset, in units of their median,
+     * RobustVotes#evenVotes}: the five band terms of the 8x8 block at every even offset, in units of their median,
      * faded above the local margin, 0 in clipped blocks). Any filter commutes with a shift, so the votes of a turned
      * copy still repeat on the turned tile lattice, and they are the image's detail with the mark's own weighting.
      * Null where the image is smaller than {@link #MIN_SIDE} or has nothing to vote.
@@ -48,7 +48,7 @@ final class RobustRotation {
         if (Math.min(rows, columns) < MIN_SIDE) {
             return null;
         }
-        float[][] votes = RobustTracer.evenVotes(image, rows, columns);
+        float[][] votes = RobustVotes.evenVotes(image, rows, columns);
         return votes == null ? null : estimate(votes, rows, columns);
     }
 

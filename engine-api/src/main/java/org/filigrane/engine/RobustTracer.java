@@ -15,9 +15,9 @@ import java.util.List;
  *
  * <p>Geometry: the copy is brought upright (each of the 8 flips and quarter turns undone) and, in a second pass,
  * resampled by trial scales; isolated extreme pixels (salt and pepper) are replaced by their neighbours' median;
- * the five band coefficients of the 8x8 block at every pixel offset are computed densely, turned into votes
- * (in units of their median magnitude: linear up to one unit, fading to 0 at {@link #VOTE_ZERO}), folded modulo the
- * 128-pixel tile and centred; every one of the 128 x 128 translations is then scored against the sync pattern.
+ * the five band coefficients of the 8x8 block at every pixel offset are computed densely, turned into votes (in
+ * units of their median magnitude: linear up to one unit, fading to 0 at {@link RobustVotes#VOTE_ZERO}), folded
+ * modulo the 128-pixel tile and centred ({@link RobustVotes}); every one of the 128 x 128 translations is then scored against the sync pattern.
  * The best {@link #KEEP} geometries per slice and pass go on to candidate scoring. The second pass first ranks all
  * trial scales cheaply ({@link #rank}: votes of a few coarse copies, folded again per trial scale) and searches
  * exactly only at the best {@link #RESCALE_SEARCHES}. The third pass estimates the angle of a copy turned by other
@@ -33,6 +33,8 @@ final class RobustTracer {
     static final int MAX_KEEP = 64;
     /** Side of the central window of the resampled copy on which the scale pass ranks the trial scales. */
     static final int RANK_WINDOW = 4 * RobustLayer.TILE_PIXELS;
+    /** Side of the central window of the resampled copy that the scale pass searches exactly. */
+    static final int EXACT_WINDOW = 8 * RobustLayer.TILE_PIXELS;
     /** Ratio between neighbouring trial scales of the second pass. */
     static final double STEP = 1.015;
     /** Trial scales of the second pass: 0.5 to 2 (without 1) in steps of 1.5 %, refined by thirds around the best. */
@@ -41,7 +43,7 @@ final class RobustTracer {
     static final double COARSE_STEP = 1.08;
     /** Scales of the coarse copies: 0.5 to 2 in steps of {@link #COARSE_STEP}. */
     static final double[] COARSE = coarse();
-    /** Trial scales searched exactly on the whole copy after the ranking. */
+    /** Best-ranked trial scales around which the copy is searched exactly (5 points a third of a step apart). */
     static final int RESCALE_SEARCHES = 3;
     /** Geometries kept per slice by the rotation pass: the others' least, so its share of the bound stays small. */
     static final int ROTATION_KEEP = KEEP;
@@ -51,25 +53,8 @@ final class RobustTracer {
      */
     static final double TURNED_FIRST = 4;
 
-    private static final double[][] COS = new double[8][8];
-    private static final int[] BAND_U = {0, 1, 0, 1, 2};
-    private static final int[] BAND_V = {1, 0, 2, 1, 0};
     private static final int T = RobustLayer.TILE_PIXELS;
     private static final int MARK = 2 * RobustLayer.POSITIONS;
-    /** Samples of an 8x8 block at the image's extreme values from which the block counts as clipped (a quarter). */
-    static final int CLIPPED_SAMPLES = 16;
-    /** Units (median band-term magnitudes) from which a band term votes 0 (see {@link #vote}). */
-    static final double VOTE_ZERO = 4;
-    /** Blocks either side of a block over which {@link #voting} takes the local median (5 x 5 blocks, 40 pixels). */
-    static final int FADE_RADIUS = 2;
-
-    static {
-        for (int u = 0; u < 8; u++) {
-            for (int x = 0; x < 8; x++) {
-                COS[u][x] = org.filigrane.engine.reference.ReferenceDct.basis(u, x) / 16384.0;
-            }
-        }
-    }
 
     private static double[] scales() {
         List<Double> list = new ArrayList<>();
@@ -172,7 +157,7 @@ final class RobustTracer {
 
         void keepVotes(int slice, float[][] dense) {
             if (slice == lead && Math.min(volume.rows(), volume.columns()) >= RobustRotation.MIN_SIDE) {
-                leadVotes = evenOf(dense, volume.rows(), volume.columns());
+                leadVotes = RobustVotes.evenOf(dense, volume.rows(), volume.columns());
             }
         }
 
@@ -201,8 +186,8 @@ final class RobustTracer {
     /**
      * The best {@code keep} geometries of one slice for one pass: scale 1 with every orientation, or the trial
      * scales upright, or the copy turned back. The scale pass ranks every trial scale by an approximate sync score
-     * ({@link #rank}), refines each of the best three to the best of itself and its neighbours at thirds of a step
-     * (ranked the same way), and searches the whole copy exactly at those three scales. The rotation pass estimates
+     * ({@link #rank}) and searches the whole copy exactly at each of the best three and at its neighbours one and
+     * two thirds of a step either side (up to 15 scales). The rotation pass estimates
      * the angle of the copy modulo a quarter turn ({@link RobustRotation#estimate}), turns it back (bilinear, about
      * its centre; pixels with no data there vote 0) and searches the result under the 8 orientations; nothing where
      * the estimate is 0 (the scale-1 pass searched that) or the copy is too small to estimate.
@@ -221,7 +206,7 @@ final class RobustTracer {
             double angle = estimate.angle();
             double[] back = RobustRotation.turnBack(image, rows, columns, angle);
             // One dense pass serves the 8 orientations (foldsOfEveryOrientation): about half the cost of 8 passes.
-            float[][][] folds = foldsOfEveryOrientation(back, rows, columns);
+            float[][][] folds = RobustVotes.foldsOfEveryOrientation(back, rows, columns);
             if (folds == null) {
                 return kept;
             }
@@ -236,12 +221,12 @@ final class RobustTracer {
             }
             // The 8 orientations from one dense pass (foldsOfEveryOrientation), whose votes the lead slice keeps
             // for the rotation estimate.
-            float[][] dense = denseVotes(values(v.withSlices(slice)), rows, columns);
+            float[][] dense = RobustVotes.denseVotes(values(v.withSlices(slice)), rows, columns);
             if (dense == null) {
                 return kept;
             }
             copy.keepVotes(slice, dense);
-            float[][][] folds = foldsOfEveryOrientation(dense, rows, columns);
+            float[][][] folds = RobustVotes.foldsOfEveryOrientation(dense, rows, columns);
             List<List<Geometry>> perOrientation = java.util.stream.IntStream.range(0, Dihedral.values().length)
                     .parallel().mapToObj(i -> geometries(folds[i], Dihedral.values()[i], 1.0, 0, keep)).toList();
             perOrientation.forEach(kept::addAll);
@@ -270,26 +255,33 @@ final class RobustTracer {
                 order[i] = i;
             }
             Arrays.sort(order, (a, b) -> Double.compare(rank[b], rank[a]));
-            // Each of the best three is refined to the best of itself and its neighbours at one and two thirds of a
-            // step either side (ranked the same way), then searched exactly on the whole copy.
+            // Each of the best three is searched exactly on the whole copy at itself and at its neighbours one and
+            // two thirds of a step either side: the ranking places a weak mark's scale within a step or so, and an
+            // exact search 1 % off can miss what one at the scale finds. Neighbouring trial scales share a point.
+            // The points are counted in thirds of a step from SCALES[0] (0.75), on whose grid every trial scale lies.
             double fine = Math.cbrt(STEP);
-            List<Double> chosen = java.util.stream.IntStream.range(0, Math.min(RESCALE_SEARCHES, order.length))
-                    .parallel().mapToObj(i -> {
-                        double s = SCALES[order[i]];
-                        double[] near = {s / (fine * fine), s / fine, s, s * fine, s * fine * fine};
-                        double[] scores = rank(image, rows, columns, COARSE[coarseOf(s)], near);
-                        int at = 2;
-                        for (int k = 0; k < near.length; k++) {
-                            if (scores[k] > scores[at]) {
-                                at = k;
-                            }
-                        }
-                        return near[at];
-                    }).toList();
-            List<List<Geometry>> perScale = chosen.parallelStream().map(s -> {
+            java.util.TreeSet<Long> points = new java.util.TreeSet<>();
+            for (int i = 0; i < Math.min(RESCALE_SEARCHES, order.length); i++) {
+                long third = Math.round(Math.log(SCALES[order[i]] / SCALES[0]) / Math.log(fine));
+                for (long k = third - 2; k <= third + 2; k++) {
+                    points.add(k);
+                }
+            }
+            List<List<Geometry>> perScale = points.stream().toList().parallelStream().map(k -> {
+                double s = SCALES[0] * Math.pow(fine, k);
                 int r = (int) Math.floor(rows / s);
                 int c = (int) Math.floor(columns / s);
-                return searchUpright(resample(image, rows, columns, r, c, s), r, c, Dihedral.IDENTITY, s, keep);
+                // The central window of at most EXACT_WINDOW pixels a side: 64 tiles are plenty, and a large copy
+                // enlarged to a small trial scale would otherwise cost many times more than the copy itself.
+                int h = Math.min(r, EXACT_WINDOW);
+                int w = Math.min(c, EXACT_WINDOW);
+                int top = (r - h) / 2;
+                int left = (c - w) / 2;
+                List<Geometry> found = searchUpright(resample(image, rows, columns, s, top, left, h, w), h, w,
+                        Dihedral.IDENTITY, s, keep);
+                // Offsets in the whole resampled copy, where a tile starts.
+                return found.stream().map(g -> new Geometry(g.orientation(), g.scale(), (g.offsetRow() + top) & (T - 1),
+                        (g.offsetColumn() + left) & (T - 1), g.sync(), g.weights(), g.squares(), g.angle())).toList();
             }).toList();
             perScale.forEach(kept::addAll);
         }
@@ -365,7 +357,7 @@ final class RobustTracer {
         int top = (rows - h) / 2;
         int left = (columns - w) / 2;
         double[] window = resample(image, inRows, inColumns, coarse, top, left, h, w);
-        float[][] votes = evenVotes(window, h, w);
+        float[][] votes = RobustVotes.evenVotes(window, h, w);
         if (votes == null) {
             return out;
         }
@@ -397,66 +389,10 @@ final class RobustTracer {
                     }
                 }
             }
-            center(fold, covered);
+            RobustVotes.center(fold, covered);
             out[f] = translations(fold, 1, 2).score()[0];
         }
         return out;
-    }
-
-    /**
-     * The votes of {@link #fold} at the block offsets (2 r, 2 c) only, {@code votes[k][r * ((columns - 6) / 2) + c]}:
-     * a quarter of the column pass and half of the row pass. Null where {@link #fold} gives null.
-     */
-    static float[][] evenVotes(double[] image, int rows, int columns) {
-        int outRows = rows - 7;
-        int outColumns = columns - 7;
-        int voteRows = (outRows + 1) / 2;
-        int voteColumns = (outColumns + 1) / 2;
-        Voting v = voting(image, rows, columns);
-        if (v == null) {
-            return null;
-        }
-        image = v.image();
-        boolean[] clipped = v.clipped();
-        double unit = v.unit();
-        double[] local = v.local();
-        int across = (outColumns + 7) / 8;
-        int down = (outRows + 7) / 8;
-        double[] fade = new double[voteColumns];
-        double[][] ring = new double[3][8 * voteColumns];
-        double[] terms = new double[voteColumns];
-        float[][] votes = new float[5][voteRows * voteColumns];
-        int ready = 0;
-        for (int r = 0; r < outRows; r += 2) {
-            for (; ready < r + 8; ready++) {
-                int to = (ready & 7) * voteColumns;
-                for (int f = 0; f < 3; f++) {
-                    double[] out = ring[f];
-                    Arrays.fill(out, to, to + voteColumns, 0);
-                    for (int y = 0; y < 8; y++) {
-                        double weight = COS[f][y];
-                        int from = ready * columns + y;
-                        for (int c = 0; c < voteColumns; c++) {
-                            out[to + c] += weight * image[from + 2 * c];
-                        }
-                    }
-                }
-            }
-            int line = (r / 2) * voteColumns;
-            int by = Math.min(down - 1, (r + 4) / 8);
-            for (int c = 0; c < voteColumns; c++) {
-                fade[c] = local[by * across + Math.min(across - 1, (2 * c + 4) / 8)];
-            }
-            for (int k = 0; k < 5; k++) {
-                bandTerms(terms, COS[BAND_U[k]], ring[BAND_V[k]], r, voteColumns);
-                float[] out = votes[k];
-                for (int c = 0; c < voteColumns; c++) {
-                    float vote = (float) vote(terms[c], unit, fade[c]);
-                    out[line + c] = clipped[r * outColumns + 2 * c] ? 0f : vote;
-                }
-            }
-        }
-        return votes;
     }
 
     /** The fold cell (one coordinate) of a vote at position {@code y} of a trial scale's copy: the nearest even. */
@@ -470,7 +406,7 @@ final class RobustTracer {
         if (rows < 16 || columns < 16) {
             return List.of();
         }
-        float[][] fold = fold(image, rows, columns);
+        float[][] fold = RobustVotes.fold(image, rows, columns);
         if (fold == null) {
             return List.of();
         }
@@ -572,542 +508,6 @@ final class RobustTracer {
             }
         }
         return new Peaks(best, bestAt);
-    }
-
-    /**
-     * Dense band coefficients of the 8x8 block at every offset, as votes clipped to [-1, 1] in units of their median
-     * magnitude, summed modulo the tile ({@code fold[k][y * T + x]}) and centred: from each band term and each of
-     * the 64 offsets within a block the mean over the tile's covered cells is taken away, which removes what the
-     * host's smooth shading adds to every block alike.
-     */
-    private static float[][] fold(double[] image, int rows, int columns) {
-        int outRows = rows - 7;
-        int outColumns = columns - 7;
-        Voting v = voting(image, rows, columns);
-        if (v == null) {
-            return null;
-        }
-        VoteRows votes = new VoteRows(v, rows, columns, 0);
-        float[][] row = new float[5][outColumns];
-        float[][] fold = new float[5][T * T];
-        int[] covered = new int[T * T];
-        // Each cell receives its votes in raster order; a clipped offset adds a zero vote (the same sum as skipping
-        // it), which keeps the inner loop free of branches.
-        for (int r = 0; r < outRows; r++) {
-            votes.next(r, row);
-            int rowCell = (r & (T - 1)) * T;
-            for (int c = 0; c < outColumns; c++) {
-                covered[rowCell + (c & (T - 1))]++;
-            }
-            for (int k = 0; k < 5; k++) {
-                float[] cells = fold[k];
-                float[] from = row[k];
-                for (int c0 = 0; c0 < outColumns; c0 += T) {
-                    int end = Math.min(T, outColumns - c0);
-                    for (int j = 0; j < end; j++) {
-                        cells[rowCell + j] += from[c0 + j];
-                    }
-                }
-            }
-        }
-        center(fold, covered);
-        return fold;
-    }
-
-    /**
-     * The votes of an image, one row of block offsets at a time, top to bottom. One pass down the image: the row
-     * pass (horizontal frequencies 0..2 of the 8 pixels starting at every column) goes into a ring of 8 rows, from
-     * which each output row's five band terms are formed and voted at once, so the working set stays in cache.
-     * Loops run along rows (vectorizable); each term still sums its taps in order, exactly as in {@link #bandTerm}.
-     */
-    private static final class VoteRows {
-        private final double[] image;
-        private final boolean[] clipped;
-        private final double unit;
-        private final double[] local;
-        private final int columns;
-        private final int outColumns;
-        private final int across;
-        private final int down;
-        private final double[][] ring;
-        private final double[] terms;
-        private final double[] fade;
-        private final float[] open;
-        private int ready;
-
-        /** The votes of rows {@code first}, {@code first + 1}, ... (the ring fills from {@code first}). */
-        VoteRows(Voting v, int rows, int columns, int first) {
-            this.ready = first;
-            this.image = v.image();
-            this.clipped = v.clipped();
-            this.unit = v.unit();
-            this.local = v.local();
-            this.columns = columns;
-            this.outColumns = columns - 7;
-            this.across = (outColumns + 7) / 8;
-            this.down = (rows - 7 + 7) / 8;
-            ring = new double[3][8 * outColumns];
-            terms = new double[outColumns];
-            fade = new double[outColumns];
-            open = new float[outColumns];
-        }
-
-        /**
-         * The votes of row {@code r} (called for r = first, first + 1, ... in order): {@code out[k][c]}, 0 where
-         * clipped.
-         */
-        void next(int r, float[][] out) {
-            for (; ready < r + 8; ready++) {
-                int to = (ready & 7) * outColumns;
-                for (int f = 0; f < 3; f++) {
-                    double[] sums = ring[f];
-                    Arrays.fill(sums, to, to + outColumns, 0);
-                    for (int y = 0; y < 8; y++) {
-                        double weight = COS[f][y];
-                        int from = ready * columns + y;
-                        for (int c = 0; c < outColumns; c++) {
-                            sums[to + c] += weight * image[from + c];
-                        }
-                    }
-                }
-            }
-            int line = r * outColumns;
-            for (int c = 0; c < outColumns; c++) {
-                open[c] = clipped[line + c] ? 0f : 1f;
-            }
-            // The fade reference of each offset: the local median of the block its centre falls in.
-            int by = Math.min(down - 1, (r + 4) / 8);
-            for (int c = 0; c < outColumns; c++) {
-                fade[c] = local[by * across + Math.min(across - 1, (c + 4) / 8)];
-            }
-            for (int k = 0; k < 5; k++) {
-                bandTerms(terms, COS[BAND_U[k]], ring[BAND_V[k]], r, outColumns);
-                float[] to = out[k];
-                for (int c = 0; c < outColumns; c++) {
-                    to[c] = open[c] * (float) vote(terms[c], unit, fade[c]);
-                }
-            }
-        }
-    }
-
-    /**
-     * The folds of the 8 orientations of an image at once (what {@link #fold} gives for {@code d.undo} of it, up to
-     * the grid on which the vote unit and local medians are taken): the dense votes are computed once, and each
-     * orientation's fold takes them from the mirrored or transposed block offset, its band terms transposed too and
-     * negated where a flip reverses an odd frequency. For a block mirrored along its rows, C[u][7 - x] =
-     * (-1)^u C[u][x] gives F'(u, v) = (-1)^u F(u, v); transposed, F'(u, v) = F(v, u). Null where {@link #voting}
-     * gives null.
-     */
-    static float[][][] foldsOfEveryOrientation(double[] image, int rows, int columns) {
-        float[][] dense = denseVotes(image, rows, columns);
-        return dense == null ? null : foldsOfEveryOrientation(dense, rows, columns);
-    }
-
-    /**
-     * The votes of every block offset, {@code votes[k][r * (columns - 7) + c]}: what {@link #fold} sums, in row
-     * bands across the cores. Each band's ring starts at its own first row, and every vote is the same sum in the
-     * same order as in one pass down the image. Null where {@link #voting} gives null.
-     */
-    static float[][] denseVotes(double[] image, int rows, int columns) {
-        int outRows = rows - 7;
-        int outColumns = columns - 7;
-        Voting v = voting(image, rows, columns);
-        if (v == null) {
-            return null;
-        }
-        float[][] dense = new float[5][outRows * outColumns];
-        int bands = Math.min(outRows, 2 * Runtime.getRuntime().availableProcessors());
-        java.util.stream.IntStream.range(0, bands).parallel().forEach(b -> {
-            int first = (int) ((long) b * outRows / bands);
-            int end = (int) ((long) (b + 1) * outRows / bands);
-            VoteRows votes = new VoteRows(v, rows, columns, first);
-            float[][] row = new float[5][outColumns];
-            for (int r = first; r < end; r++) {
-                votes.next(r, row);
-                for (int k = 0; k < 5; k++) {
-                    System.arraycopy(row[k], 0, dense[k], r * outColumns, outColumns);
-                }
-            }
-        });
-        return dense;
-    }
-
-    /**
-     * The votes of {@code dense} ({@link #denseVotes}) at the even block offsets, as {@link #evenVotes} lays them out
-     * (the same values: both take the same sums in the same order).
-     */
-    static float[][] evenOf(float[][] dense, int rows, int columns) {
-        int outRows = rows - 7;
-        int outColumns = columns - 7;
-        int voteRows = (outRows + 1) / 2;
-        int voteColumns = (outColumns + 1) / 2;
-        float[][] even = new float[5][voteRows * voteColumns];
-        for (int k = 0; k < 5; k++) {
-            for (int r = 0; r < voteRows; r++) {
-                for (int c = 0; c < voteColumns; c++) {
-                    even[k][r * voteColumns + c] = dense[k][2 * r * outColumns + 2 * c];
-                }
-            }
-        }
-        return even;
-    }
-
-    /** {@link #foldsOfEveryOrientation(double[], int, int)} from the image's dense votes ({@link #denseVotes}). */
-    static float[][][] foldsOfEveryOrientation(float[][] dense, int rows, int columns) {
-        int outRows = rows - 7;
-        int outColumns = columns - 7;
-        Dihedral[] orientations = Dihedral.values();
-        float[][][] folds = new float[orientations.length][][];
-        java.util.stream.IntStream.range(0, orientations.length).parallel().forEach(i -> {
-            Dihedral d = orientations[i];
-            // Where the vote of band k_I at offset (R, C) of the image goes in the upright copy: cell
-            // rowPart[R] + columnPart[C], band band[k_I], times sign[k_I].
-            int[] rowPart = new int[outRows];
-            int[] columnPart = new int[outColumns];
-            for (int r = 0; r < outRows; r++) {
-                int mirrored = d.flipsRows() ? rows - 8 - r : r;
-                rowPart[r] = d.swaps() ? mirrored & (T - 1) : (mirrored & (T - 1)) * T;
-            }
-            for (int c = 0; c < outColumns; c++) {
-                int mirrored = d.flipsColumns() ? columns - 8 - c : c;
-                columnPart[c] = d.swaps() ? (mirrored & (T - 1)) * T : mirrored & (T - 1);
-            }
-            int[] band = new int[5];
-            float[] sign = new float[5];
-            for (int k = 0; k < 5; k++) {
-                int u = d.swaps() ? BAND_V[k] : BAND_U[k];
-                int w = d.swaps() ? BAND_U[k] : BAND_V[k];
-                for (int j = 0; j < 5; j++) {
-                    if (BAND_U[j] == u && BAND_V[j] == w) {
-                        band[k] = j;
-                    }
-                }
-                // The image's row frequency is BAND_U[k], its column frequency BAND_V[k].
-                int odd = (d.flipsRows() ? BAND_U[k] : 0) + (d.flipsColumns() ? BAND_V[k] : 0);
-                sign[k] = (odd & 1) == 0 ? 1f : -1f;
-            }
-            float[][] fold = new float[5][T * T];
-            int[] covered = new int[T * T];
-            for (int r = 0; r < outRows; r++) {
-                int a = rowPart[r];
-                for (int c = 0; c < outColumns; c++) {
-                    covered[a + columnPart[c]]++;
-                }
-                for (int k = 0; k < 5; k++) {
-                    float[] cells = fold[band[k]];
-                    float[] from = dense[k];
-                    float s = sign[k];
-                    int line = r * outColumns;
-                    for (int c = 0; c < outColumns; c++) {
-                        cells[a + columnPart[c]] += s * from[line + c];
-                    }
-                }
-            }
-            center(fold, covered);
-            folds[i] = fold;
-        });
-        return folds;
-    }
-
-    /**
-     * Centres a fold: from each band term and each of the 64 offsets within a block, the mean over the tile's
-     * covered cells is taken away.
-     */
-    private static void center(float[][] fold, int[] covered) {
-        for (int k = 0; k < 5; k++) {
-            for (int oy = 0; oy < 8; oy++) {
-                for (int ox = 0; ox < 8; ox++) {
-                    double sum = 0;
-                    int cells = 0;
-                    for (int y = oy; y < T; y += 8) {
-                        for (int x = ox; x < T; x += 8) {
-                            if (covered[y * T + x] > 0) {
-                                sum += fold[k][y * T + x];
-                                cells++;
-                            }
-                        }
-                    }
-                    if (cells == 0) {
-                        continue;
-                    }
-                    float mean = (float) (sum / cells);
-                    for (int y = oy; y < T; y += 8) {
-                        for (int x = ox; x < T; x += 8) {
-                            if (covered[y * T + x] > 0) {
-                                fold[k][y * T + x] -= mean;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * The vertical half of the band terms of the 8x8 blocks whose top row is {@code r}, one per column:
-     * {@code terms[c] = sum over x of cos[x] * in[row (r + x) mod 8 of the ring][c]}, rows in this order (the sums
-     * must come out the same in every pass that computes them).
-     */
-    private static void bandTerms(double[] terms, double[] cos, double[] in, int r, int columns) {
-        Arrays.fill(terms, 0);
-        for (int x = 0; x < 8; x++) {
-            double weight = cos[x];
-            int from = ((r + x) & 7) * columns;
-            for (int c = 0; c < columns; c++) {
-                terms[c] += weight * in[from + c];
-            }
-        }
-    }
-
-    /** Band term {@code k} of the 8x8 block at ({@code r}, {@code c}), summed in the order of the dense pass. */
-    private static double bandTerm(double[] image, int columns, int k, int r, int c) {
-        double[] vertical = COS[BAND_U[k]];
-        double[] horizontal = COS[BAND_V[k]];
-        double sum = 0;
-        for (int x = 0; x < 8; x++) {
-            double row = 0;
-            for (int y = 0; y < 8; y++) {
-                row += horizontal[y] * image[(r + x) * columns + c + y];
-            }
-            sum += vertical[x] * row;
-        }
-        return sum;
-    }
-
-    /**
-     * The block offsets whose 8x8 block has at least {@link #CLIPPED_SAMPLES} samples at the image's lowest or highest
-     * value: where an export's window clipped the image the mark is gone, and the clip's edge gives large band terms
-     * of its own that would only add noise to the votes, so these offsets vote 0. So do those whose block holds a
-     * sample with no data ({@code missing}, may be null). This depends on the image alone, so the false-positive
-     * bound still holds.
-     */
-    private static boolean[] clippedBlocks(double[] image, int rows, int columns, boolean[] missing) {
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (double x : image) {
-            min = Math.min(min, x);
-            max = Math.max(max, x);
-        }
-        // Integral image of the extreme samples: each offset's count in O(1).
-        // A sample with no data counts as a whole block of extremes: one is enough to clip its blocks.
-        int[] integral = new int[(rows + 1) * (columns + 1)];
-        for (int r = 0; r < rows; r++) {
-            int line = 0;
-            for (int c = 0; c < columns; c++) {
-                double x = image[r * columns + c];
-                line += missing != null && missing[r * columns + c] ? CLIPPED_SAMPLES : x == min || x == max ? 1 : 0;
-                integral[(r + 1) * (columns + 1) + c + 1] = integral[r * (columns + 1) + c + 1] + line;
-            }
-        }
-        int outRows = rows - 7;
-        int outColumns = columns - 7;
-        boolean[] out = new boolean[outRows * outColumns];
-        for (int r = 0; r < outRows; r++) {
-            for (int c = 0; c < outColumns; c++) {
-                int n = integral[(r + 8) * (columns + 1) + c + 8] - integral[r * (columns + 1) + c + 8]
-                        - integral[(r + 8) * (columns + 1) + c] + integral[r * (columns + 1) + c];
-                out[r * outColumns + c] = n >= CLIPPED_SAMPLES;
-            }
-        }
-        return out;
-    }
-
-    /**
-     * The vote of a band term {@code term} in units of {@code unit} (the image's median band-term magnitude): linear
-     * up to one unit, then fading linearly to 0 at {@link #VOTE_ZERO} times {@code fade} (the local median,
-     * {@link #voting}, at least {@code unit}), and 0 beyond. Why it fades: the embedder pushes a chip's coefficient
-     * to exactly its margin when the host's is smaller, leaves a larger one alone when it shows the chip's sign and
-     * gives it up when it shows the other. So whatever the chip, a host term well above the block's margin is as
-     * likely to have either sign: such terms (edges, a window's blurred clip, an impulse) carry no information and
-     * would only add noise at full weight. Margins vary across an image (texture masking, the strong marks outside
-     * the window), hence the local reference: a region marked strongly keeps its votes.
-     */
-    static double vote(double term, double unit, double fade) {
-        double x = Math.abs(term) / unit;
-        if (x <= 1) {
-            return term / unit;
-        }
-        double zero = VOTE_ZERO * fade / unit;
-        return x >= zero ? 0 : Math.signum(term) * (zero - x) / (zero - 1);
-    }
-
-    /**
-     * What voting needs of an image, from one pass over its blocks: the image with salt and pepper undone, the
-     * clipped blocks (taken before, on the image as it came), the vote unit (the median magnitude of the nonzero
-     * band terms of the unclipped blocks on the grid at (0, 0); a window's black or white would otherwise pull it
-     * towards 0) and, per block of that grid ({@code ((outRows + 7) / 8) x ((outColumns + 7) / 8)}), the median of
-     * the same terms within {@link #FADE_RADIUS} blocks of it, at least the unit (see {@link #vote}).
-     */
-    record Voting(double[] image, boolean[] clipped, double unit, double[] local) {
-    }
-
-    /**
-     * {@link Voting} of {@code image}; null when no unclipped block has a nonzero band term (nothing to vote). NaN
-     * samples (no data: the corners of a copy the rotation pass turned back) are replaced by the mean of the others,
-     * and every block that holds one counts as clipped.
-     */
-    static Voting voting(double[] image, int rows, int columns) {
-        int outRows = rows - 7;
-        int outColumns = columns - 7;
-        boolean[] missing = null;
-        double sum = 0;
-        int known = 0;
-        for (int i = 0; i < image.length; i++) {
-            if (Double.isNaN(image[i])) {
-                if (missing == null) {
-                    missing = new boolean[image.length];
-                }
-                missing[i] = true;
-            } else {
-                sum += image[i];
-                known++;
-            }
-        }
-        if (missing != null) {
-            if (known == 0) {
-                return null;
-            }
-            image = image.clone();
-            double fill = sum / known;
-            for (int i = 0; i < image.length; i++) {
-                if (missing[i]) {
-                    image[i] = fill;
-                }
-            }
-        }
-        boolean[] clipped = clippedBlocks(image, rows, columns, missing);
-        image = withoutImpulses(image, rows, columns);
-        int down = (outRows + 7) / 8;
-        int across = (outColumns + 7) / 8;
-        double[] terms = new double[down * across * 5];
-        boolean[] open = new boolean[down * across];
-        double[] sample = new double[terms.length];
-        int n = 0;
-        for (int by = 0; by < down; by++) {
-            for (int bx = 0; bx < across; bx++) {
-                int b = by * across + bx;
-                open[b] = !clipped[8 * by * outColumns + 8 * bx];
-                for (int k = 0; k < 5; k++) {
-                    double a = Math.abs(bandTerm(image, columns, k, 8 * by, 8 * bx));
-                    terms[b * 5 + k] = a;
-                    if (open[b] && a > 0) {
-                        sample[n++] = a;
-                    }
-                }
-            }
-        }
-        if (n == 0) {
-            return null;
-        }
-        Arrays.sort(sample, 0, n);
-        double unit = sample[n / 2];
-        double[] local = new double[down * across];
-        // Row by row of blocks across the cores: each median is taken alone, so the split changes no value.
-        java.util.stream.IntStream.range(0, down).parallel().forEach(by -> {
-            double[] near = new double[5 * (2 * FADE_RADIUS + 1) * (2 * FADE_RADIUS + 1)];
-            for (int bx = 0; bx < across; bx++) {
-                int m = 0;
-                for (int y = Math.max(0, by - FADE_RADIUS); y <= Math.min(down - 1, by + FADE_RADIUS); y++) {
-                    for (int x = Math.max(0, bx - FADE_RADIUS); x <= Math.min(across - 1, bx + FADE_RADIUS); x++) {
-                        if (open[y * across + x]) {
-                            for (int k = 0; k < 5; k++) {
-                                double a = terms[(y * across + x) * 5 + k];
-                                if (a > 0) {
-                                    near[m++] = a;
-                                }
-                            }
-                        }
-                    }
-                }
-                // Selection, not a sort: the same order statistic (the samples are positive and finite), a third
-                // of the time (this loop was the scale pass's largest cost); at most 125 samples, so quickselect's
-                // worst case stays small whatever the image.
-                double median = m > 0 ? select(near, m, m / 2) : 0;
-                local[by * across + bx] = Math.max(unit, median);
-            }
-        });
-        return new Voting(image, clipped, unit, local);
-    }
-
-    /**
-     * The {@code k}-th smallest of {@code a[0..n)} (0-based), as {@code a[k]} after {@code Arrays.sort(a, 0, n)} for
-     * values with no NaN and no signed zeros of both signs; reorders {@code a[0..n)}. Hoare's selection with the
-     * middle element as pivot (Wirth's form): linear on average, quadratic at worst, so for short runs only.
-     */
-    static double select(double[] a, int n, int k) {
-        int lo = 0;
-        int hi = n - 1;
-        while (lo < hi) {
-            double pivot = a[k];
-            int i = lo;
-            int j = hi;
-            do {
-                while (a[i] < pivot) {
-                    i++;
-                }
-                while (pivot < a[j]) {
-                    j--;
-                }
-                if (i <= j) {
-                    double t = a[i];
-                    a[i] = a[j];
-                    a[j] = t;
-                    i++;
-                    j--;
-                }
-            } while (i <= j);
-            if (j < k) {
-                lo = i;
-            }
-            if (k < i) {
-                hi = j;
-            }
-        }
-        return a[k];
-    }
-
-    /**
-     * Salt and pepper undone: every pixel at the image's lowest or highest value with at most one of its 8 neighbours
-     * at the same value is replaced by the median of those neighbours (mean of the middle two). A clipped region
-     * (a window's black or white) is left as it is; an isolated extreme pixel there is noise, whose band terms
-     * would swamp the mark's in every block it falls in. Border pixels are kept.
-     */
-    static double[] withoutImpulses(double[] in, int rows, int columns) {
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (double x : in) {
-            min = Math.min(min, x);
-            max = Math.max(max, x);
-        }
-        double[] out = in;
-        double[] w = new double[8];
-        for (int r = 1; r < rows - 1; r++) {
-            for (int c = 1; c < columns - 1; c++) {
-                double x = in[r * columns + c];
-                if (x != min && x != max) {
-                    continue;
-                }
-                int n = 0;
-                int same = 0;
-                for (int dy = -1; dy <= 1; dy++) {
-                    for (int dx = -1; dx <= 1; dx++) {
-                        if (dy != 0 || dx != 0) {
-                            double y = in[(r + dy) * columns + c + dx];
-                            w[n++] = y;
-                            same += y == x ? 1 : 0;
-                        }
-                    }
-                }
-                if (same <= 1) {
-                    if (out == in) {
-                        out = in.clone();
-                    }
-                    Arrays.sort(w);
-                    out[r * columns + c] = (w[3] + w[4]) / 2;
-                }
-            }
-        }
-        return out;
     }
 
     /** The best of a run of candidates: overall (index into the list, or -1) and per slice. */

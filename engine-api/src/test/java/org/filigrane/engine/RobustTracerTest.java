@@ -67,16 +67,16 @@ class RobustTracerTest {
     @Test
     void votesFadeAboveTheLocalMargin() {
         double unit = 2;
-        assertEquals(0.5, RobustTracer.vote(1, unit, unit), 1e-12);
-        assertEquals(-1, RobustTracer.vote(-2, unit, unit), 1e-12);
-        double zero = RobustTracer.VOTE_ZERO * unit;
-        assertEquals(0.5, RobustTracer.vote((1 + zero / unit) / 2 * unit, unit, unit), 1e-12);
-        assertEquals(0, RobustTracer.vote(zero, unit, unit), 1e-12);
-        assertEquals(0, RobustTracer.vote(-3 * zero, unit, unit), 1e-12);
+        assertEquals(0.5, RobustVotes.vote(1, unit, unit), 1e-12);
+        assertEquals(-1, RobustVotes.vote(-2, unit, unit), 1e-12);
+        double zero = RobustVotes.VOTE_ZERO * unit;
+        assertEquals(0.5, RobustVotes.vote((1 + zero / unit) / 2 * unit, unit, unit), 1e-12);
+        assertEquals(0, RobustVotes.vote(zero, unit, unit), 1e-12);
+        assertEquals(0, RobustVotes.vote(-3 * zero, unit, unit), 1e-12);
         // Where the local margin is three times the image's, a term of the same size still votes, with its sign.
-        assertTrue(RobustTracer.vote(-zero, unit, 3 * unit) < -0.5);
+        assertTrue(RobustVotes.vote(-zero, unit, 3 * unit) < -0.5);
         for (double t = -20; t <= 20; t += 0.25) {
-            double v = RobustTracer.vote(t, unit, 1.5 * unit);
+            double v = RobustVotes.vote(t, unit, 1.5 * unit);
             assertTrue(Math.abs(v) <= 1 && v * t >= 0, "term " + t + ": " + v);
         }
     }
@@ -101,7 +101,7 @@ class RobustTracerTest {
         image[5 * columns + 8] = 0;
         image[8 * columns + 6] = 255;
         double[] copy = image.clone();
-        double[] out = RobustTracer.withoutImpulses(image, rows, columns);
+        double[] out = RobustVotes.withoutImpulses(image, rows, columns);
         assertTrue(java.util.Arrays.equals(copy, image), "input modified");
         for (int i = 0; i < image.length; i++) {
             if (i == 5 * columns + 8 || i == 8 * columns + 6) {
@@ -219,7 +219,7 @@ class RobustTracerTest {
             int k = random.nextInt(n);
             double[] sorted = a.clone();
             java.util.Arrays.sort(sorted);
-            assertEquals(sorted[k], RobustTracer.select(a.clone(), n, k), "n " + n + ", k " + k);
+            assertEquals(sorted[k], RobustVotes.select(a.clone(), n, k), "n " + n + ", k " + k);
         }
     }
 
@@ -306,7 +306,7 @@ class RobustTracerTest {
                 missing[r * n + c] = Double.NaN;
             }
         }
-        RobustTracer.Voting with = RobustTracer.voting(missing, n, n);
+        RobustVotes.Voting with = RobustVotes.voting(missing, n, n);
         int across = n - 7;
         for (int r = 0; r < across; r++) {
             for (int c = 0; c < across; c++) {
@@ -334,7 +334,7 @@ class RobustTracerTest {
         layer.embed(v, layer.pattern(new RobustLayer.RecipientKey(RobustLayerTest.key(52)), 7), null);
         Volume shown = ImageAttacks.window8(v);
         for (Volume copy : List.of(shown, ImageAttacks.rot90(shown), ImageAttacks.flipH(ImageAttacks.rot90(shown)))) {
-            float[][][] folds = RobustTracer.foldsOfEveryOrientation(values(copy), copy.rows(), copy.columns());
+            float[][][] folds = RobustVotes.foldsOfEveryOrientation(values(copy), copy.rows(), copy.columns());
             RobustTracer.Geometry bestAlone = null;
             RobustTracer.Geometry bestShared = null;
             for (Dihedral d : Dihedral.values()) {
@@ -375,9 +375,9 @@ class RobustTracerTest {
         double[] image = values(turned);
         int rows = turned.rows();
         int columns = turned.columns();
-        float[][] dense = RobustTracer.denseVotes(image, rows, columns);
-        float[][] even = RobustTracer.evenOf(dense, rows, columns);
-        float[][] alone = RobustTracer.evenVotes(image, rows, columns);
+        float[][] dense = RobustVotes.denseVotes(image, rows, columns);
+        float[][] even = RobustVotes.evenOf(dense, rows, columns);
+        float[][] alone = RobustVotes.evenVotes(image, rows, columns);
         for (int k = 0; k < 5; k++) {
             assertEquals(alone[k].length, even[k].length);
             for (int i = 0; i < alone[k].length; i++) {
@@ -389,7 +389,7 @@ class RobustTracerTest {
         assertEquals(RobustRotation.estimate(image, rows, columns), RobustRotation.estimate(even, rows, columns),
                 "seed " + seed);
         List<RobustTracer.Geometry> shared = tracer.geometries(
-                RobustTracer.foldsOfEveryOrientation(dense, rows, columns)[Dihedral.IDENTITY.ordinal()],
+                RobustVotes.foldsOfEveryOrientation(dense, rows, columns)[Dihedral.IDENTITY.ordinal()],
                 Dihedral.IDENTITY, 1.0, 0, RobustTracer.KEEP);
         List<RobustTracer.Geometry> upright = tracer.searchUpright(image, rows, columns, Dihedral.IDENTITY, 1.0,
                 RobustTracer.KEEP);
