@@ -17,11 +17,13 @@ import java.util.List;
  * resampled by trial scales; isolated extreme pixels (salt and pepper) are replaced by their neighbours' median;
  * the five band coefficients of the 8x8 block at every pixel offset are computed densely, turned into votes (in
  * units of their median magnitude: linear up to one unit, fading to 0 at {@link RobustVotes#VOTE_ZERO}), folded
- * modulo the 128-pixel tile and centred ({@link RobustVotes}); every one of the 128 x 128 translations is then scored against the sync pattern.
+ * modulo the 128-pixel tile and centred ({@link RobustVotes}); every one of the 128 x 128 translations is then
+ * scored against the sync pattern.
  * The best {@link #KEEP} geometries per slice and pass go on to candidate scoring. The second pass first ranks all
  * trial scales cheaply ({@link #rank}: votes of a few coarse copies, folded again per trial scale) and searches
- * exactly only at the best {@link #RESCALE_SEARCHES}. The third pass estimates the angle of a copy turned by other
- * than quarter turns ({@link RobustRotation}), turns it back and searches its 8 orientations at scale 1.
+ * exactly only around the best {@link #RESCALE_SEARCHES}. The third pass estimates the angle of a copy turned by
+ * other than quarter turns ({@link RobustRotation}), turns it back and searches its 8 orientations at scale 1; it
+ * goes before the second where the estimate shows a clear lattice ({@link #TURNED_FIRST}).
  *
  * <p>Score of a candidate at a geometry: {@code T = sum_i chip_i w_i / sqrt(sum_i w_i^2)} over the 512 recipient
  * slots, w the folded votes there. In a copy that does not carry the candidate, its chips are independent of the
@@ -186,8 +188,8 @@ final class RobustTracer {
     /**
      * The best {@code keep} geometries of one slice for one pass: scale 1 with every orientation, or the trial
      * scales upright, or the copy turned back. The scale pass ranks every trial scale by an approximate sync score
-     * ({@link #rank}) and searches the whole copy exactly at each of the best three and at its neighbours one and
-     * two thirds of a step either side (up to 15 scales). The rotation pass estimates
+     * ({@link #rank}) and searches the copy exactly (its central {@link #EXACT_WINDOW}) at each of the best three
+     * and at its neighbours one and two thirds of a step either side (up to 15 scales). The rotation pass estimates
      * the angle of the copy modulo a quarter turn ({@link RobustRotation#estimate}), turns it back (bilinear, about
      * its centre; pixels with no data there vote 0) and searches the result under the 8 orientations; nothing where
      * the estimate is 0 (the scale-1 pass searched that) or the copy is too small to estimate.
@@ -255,7 +257,7 @@ final class RobustTracer {
                 order[i] = i;
             }
             Arrays.sort(order, (a, b) -> Double.compare(rank[b], rank[a]));
-            // Each of the best three is searched exactly on the whole copy at itself and at its neighbours one and
+            // Each of the best three is searched exactly (EXACT_WINDOW) at itself and at its neighbours one and
             // two thirds of a step either side: the ranking places a weak mark's scale within a step or so, and an
             // exact search 1 % off can miss what one at the scale finds. Neighbouring trial scales share a point.
             // The points are counted in thirds of a step from SCALES[0] (0.75), on whose grid every trial scale lies.
