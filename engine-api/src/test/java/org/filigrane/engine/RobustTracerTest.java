@@ -401,4 +401,25 @@ class RobustTracerTest {
             assertArrayEquals(upright.get(i).weights(), shared.get(i).weights());
         }
     }
+
+    /**
+     * A copy whose trial-scale copy is larger than {@link RobustTracer#EXACT_WINDOW} is searched on a central window;
+     * the geometry still reports where a tile starts in the whole resampled copy (here the original's origin), not
+     * in the window.
+     */
+    @Test
+    void windowedExactSearchReportsOffsetsInTheWholeCopy() {
+        RobustLayer layer = new RobustLayer(new DctOnlyBackend(), RobustLayerTest.key(51));
+        RobustTracer tracer = new RobustTracer(layer);
+        Volume v = Phantom.generate(0x5EED_D905L, 1, 1200, 1160, PixelFormat.unsigned(8, 8));
+        layer.embed(v, layer.pattern(new RobustLayer.RecipientKey(RobustLayerTest.key(52)), 7), null);
+        RobustTracer.Geometry g = tracer.search(new RobustTracer.Copy(LeakPaths.rescale(v, 0.8)), 0,
+                RobustTracer.Pass.RESCALE, RobustTracer.KEEP).get(0);
+        System.out.println("layer D windowed exact search: " + g.scale() + ", offset " + g.offsetRow() + ", "
+                + g.offsetColumn() + ", sync " + g.sync());
+        assertTrue(Math.floor(1200 / g.scale()) > RobustTracer.EXACT_WINDOW, "the copy was searched on a window");
+        assertTrue(g.sync() > 10, "sync " + g.sync());
+        assertEquals(0, g.offsetRow());
+        assertEquals(0, g.offsetColumn());
+    }
 }
