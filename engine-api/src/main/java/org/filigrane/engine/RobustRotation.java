@@ -22,6 +22,8 @@ final class RobustRotation {
     static final int ANGLES = (int) Math.round(90 / ANGLE_STEP);
     /** Smallest side of a copy whose angle is estimated: a tile and a quarter (the lattice needs overlap). */
     static final int MIN_SIDE = T + T / 4;
+    /** Largest side of the estimate's transforms (the votes' autocorrelation, zero-padded to a power of two). */
+    static final int TRANSFORM = 512;
     /** Lattice vectors of the tile in tiles (row, column): two sides and two diagonals (opposites add nothing). */
     private static final int[][] LATTICE = {{0, 1}, {1, 0}, {1, 1}, {1, -1}};
 
@@ -62,6 +64,14 @@ final class RobustRotation {
         int voteRows = votes[0].length / voteColumns;
         double tile = T / 2.0;
         int reach = (int) Math.ceil(tile * Math.sqrt(2)) + 2;
+        // The central window of at most TRANSFORM - reach votes a side, so that no transform exceeds TRANSFORM: a
+        // 1,024-pixel copy would need transforms four times the size for a lattice that 50 tiles already show.
+        int most = TRANSFORM - reach;
+        if (voteRows > most || voteColumns > most) {
+            votes = central(votes, voteRows, voteColumns, Math.min(voteRows, most), Math.min(voteColumns, most));
+            voteRows = Math.min(voteRows, most);
+            voteColumns = Math.min(voteColumns, most);
+        }
         int height = Integer.highestOneBit(voteRows + reach - 1) << 1;
         int width = Integer.highestOneBit(voteColumns + reach - 1) << 1;
         double[] auto = autocorrelation(votes, voteRows, voteColumns, height, width, reach);
@@ -106,6 +116,19 @@ final class RobustRotation {
         long k = Math.round(angle / ANGLE_STEP);
         k = Math.floorMod(k, ANGLES);
         return new Estimate((k > ANGLES / 2 ? k - ANGLES : k) * ANGLE_STEP, strength);
+    }
+
+    /** The central {@code rows x columns} of each {@code inRows x inColumns} field. */
+    private static float[][] central(float[][] fields, int inRows, int inColumns, int rows, int columns) {
+        int top = (inRows - rows) / 2;
+        int left = (inColumns - columns) / 2;
+        float[][] out = new float[fields.length][rows * columns];
+        for (int k = 0; k < fields.length; k++) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(fields[k], (top + r) * inColumns + left, out[k], r * columns, columns);
+            }
+        }
+        return out;
     }
 
     /**

@@ -257,38 +257,79 @@ final class RobustTracer {
                 order[i] = i;
             }
             Arrays.sort(order, (a, b) -> Double.compare(rank[b], rank[a]));
-            // Each of the best three is searched exactly (EXACT_WINDOW) at itself and at its neighbours one and
-            // two thirds of a step either side: the ranking places a weak mark's scale within a step or so, and an
-            // exact search 1 % off can miss what one at the scale finds. Neighbouring trial scales share a point.
-            // The points are counted in thirds of a step from SCALES[0] (0.75), on whose grid every trial scale lies.
-            double fine = Math.cbrt(STEP);
-            java.util.TreeSet<Long> points = new java.util.TreeSet<>();
-            for (int i = 0; i < Math.min(RESCALE_SEARCHES, order.length); i++) {
-                long third = Math.round(Math.log(SCALES[order[i]] / SCALES[0]) / Math.log(fine));
-                for (long k = third - 2; k <= third + 2; k++) {
-                    points.add(k);
-                }
-            }
-            List<List<Geometry>> perScale = points.stream().toList().parallelStream().map(k -> {
-                double s = SCALES[0] * Math.pow(fine, k);
-                int r = (int) Math.floor(rows / s);
-                int c = (int) Math.floor(columns / s);
-                // The central window of at most EXACT_WINDOW pixels a side: 64 tiles are plenty, and a large copy
-                // enlarged to a small trial scale would otherwise cost many times more than the copy itself.
-                int h = Math.min(r, EXACT_WINDOW);
-                int w = Math.min(c, EXACT_WINDOW);
-                int top = (r - h) / 2;
-                int left = (c - w) / 2;
-                List<Geometry> found = searchUpright(resample(image, rows, columns, s, top, left, h, w), h, w,
-                        Dihedral.IDENTITY, s, keep);
-                // Offsets in the whole resampled copy, where a tile starts.
-                return found.stream().map(g -> new Geometry(g.orientation(), g.scale(), (g.offsetRow() + top) & (T - 1),
-                        (g.offsetColumn() + left) & (T - 1), g.sync(), g.weights(), g.squares(), g.angle())).toList();
-            }).toList();
-            perScale.forEach(kept::addAll);
+            kept.addAll(searchScales(image, rows, columns, order, keep));
         }
         kept.sort(Comparator.comparingDouble(Geometry::sync).reversed());
         return new ArrayList<>(kept.subList(0, Math.min(keep, kept.size())));
+    }
+
+    /**
+     * The exact part of the scale pass: the best {@link #RESCALE_SEARCHES} ranked trial scales ({@code order}, best
+     * first) and their neighbours one and two thirds of a step either side (the ranking places a weak mark's scale
+     * within a step or so, and a search 1 % off can miss what one at the scale finds). The points are counted in
+     * thirds of a step from {@code SCALES[0]} (0.75), on whose grid every trial scale lies; neighbouring trial scales
+     * share a point. Each ranked scale's dense votes serve its points ({@link RobustVotes#foldRemapped}): one dense
+     * pass instead of five, its votes at most half a pixel off where the copy at a neighbouring point would put them.
+     * That rounding costs the neighbours a few percent of their sync score against the ranked scale itself, so the
+     * scale reported can be the ranked one where the copy's lies up to two thirds of a step away.
+     */
+    private List<Geometry> searchScales(double[] image, int rows, int columns, Integer[] order, int keep) {
+        double fine = Math.cbrt(STEP);
+        java.util.TreeMap<Long, List<Geometry>> perPoint = new java.util.TreeMap<>();
+        for (int i = 0; i < Math.min(RESCALE_SEARCHES, order.length); i++) {
+            long centre = Math.round(Math.log(SCALES[order[i]] / SCALES[0]) / Math.log(fine));
+            List<Long> mine = java.util.stream.LongStream.rangeClosed(centre - 2, centre + 2)
+                    .filter(k -> !perPoint.containsKey(k)).boxed().toList();
+            ScaleWindow window = ScaleWindow.of(image, rows, columns, SCALES[0] * Math.pow(fine, centre));
+            List<List<Geometry>> found = mine.parallelStream().map(k -> window == null ? List.<Geometry>of()
+                    : window.geometries(this, SCALES[0] * Math.pow(fine, k), keep)).toList();
+            for (int m = 0; m < mine.size(); m++) {
+                perPoint.put(mine.get(m), found.get(m));
+            }
+        }
+        List<Geometry> out = new ArrayList<>();
+        perPoint.values().forEach(out::addAll);
+        return out;
+    }
+
+    /**
+     * The dense votes of the central window of at most {@link #EXACT_WINDOW} pixels a side of the copy resampled at
+     * trial scale {@code scale}: 64 tiles are plenty, and a large copy enlarged to a small trial scale would
+     * otherwise cost many times more than the copy itself.
+     */
+    private record ScaleWindow(float[][] dense, Window window, double scale) {
+        static ScaleWindow of(double[] image, int inRows, int inColumns, double scale) {
+            Window w = Window.central(inRows, inColumns, scale, EXACT_WINDOW);
+            float[][] dense = w == null ? null
+                    : RobustVotes.denseVotes(w.resample(image, inRows, inColumns, scale), w.rows(), w.columns());
+            return dense == null ? null : new ScaleWindow(dense, w, scale);
+        }
+
+        /** The best translations at trial scale {@code at}, offsets in the whole copy at that scale. */
+        List<Geometry> geometries(RobustTracer tracer, double at, int keep) {
+            return tracer.geometries(RobustVotes.foldRemapped(dense, window.rows(), window.columns(), window.top(),
+                    window.left(), scale / at), Dihedral.IDENTITY, at, 0, keep);
+        }
+    }
+
+    /** A window of a resampled copy: its size and where it starts in the copy. */
+    private record Window(int rows, int columns, int top, int left) {
+        /**
+         * The central window of at most {@code side} pixels a side of an {@code inRows x inColumns} image resampled
+         * by 1 / {@code scale}; null where it would be under 16 pixels.
+         */
+        static Window central(int inRows, int inColumns, double scale, int side) {
+            int r = (int) Math.floor(inRows / scale);
+            int c = (int) Math.floor(inColumns / scale);
+            int h = Math.min(r, side);
+            int w = Math.min(c, side);
+            return h < 16 || w < 16 ? null : new Window(h, w, (r - h) / 2, (c - w) / 2);
+        }
+
+        /** This window of the image resampled by 1 / {@code scale} (only the window is computed). */
+        double[] resample(double[] image, int inRows, int inColumns, double scale) {
+            return RobustTracer.resample(image, inRows, inColumns, scale, top, left, rows, columns);
+        }
     }
 
     private static double[] values(Volume v) {
@@ -349,17 +390,15 @@ final class RobustTracer {
     double[] rank(double[] image, int inRows, int inColumns, double coarse, double[] fine) {
         double[] out = new double[fine.length];
         Arrays.fill(out, Double.NEGATIVE_INFINITY);
-        int rows = (int) Math.floor(inRows / coarse);
-        int columns = (int) Math.floor(inColumns / coarse);
-        int h = Math.min(rows, RANK_WINDOW);
-        int w = Math.min(columns, RANK_WINDOW);
-        if (h < 16 || w < 16) {
+        Window window = Window.central(inRows, inColumns, coarse, RANK_WINDOW);
+        if (window == null) {
             return out;
         }
-        int top = (rows - h) / 2;
-        int left = (columns - w) / 2;
-        double[] window = resample(image, inRows, inColumns, coarse, top, left, h, w);
-        float[][] votes = RobustVotes.evenVotes(window, h, w);
+        int h = window.rows();
+        int w = window.columns();
+        int top = window.top();
+        int left = window.left();
+        float[][] votes = RobustVotes.evenVotes(window.resample(image, inRows, inColumns, coarse), h, w);
         if (votes == null) {
             return out;
         }
@@ -369,7 +408,7 @@ final class RobustTracer {
             double q = coarse / fine[f];
             int[] rowCell = new int[voteRows];
             for (int r = 0; r < voteRows; r++) {
-                rowCell[r] = evenCell((top + 2 * r + 0.5) * q - 0.5);
+                rowCell[r] = evenCell((top + 2 * r + 0.5) * q - 0.5) * T;
             }
             int[] cell = new int[voteColumns];
             for (int c = 0; c < voteColumns; c++) {
@@ -377,20 +416,7 @@ final class RobustTracer {
             }
             float[][] fold = new float[5][T * T];
             int[] covered = new int[T * T];
-            for (int r = 0; r < voteRows; r++) {
-                int base = rowCell[r] * T;
-                int line = r * voteColumns;
-                for (int c = 0; c < voteColumns; c++) {
-                    covered[base + cell[c]]++;
-                }
-                for (int k = 0; k < 5; k++) {
-                    float[] cells = fold[k];
-                    float[] from = votes[k];
-                    for (int c = 0; c < voteColumns; c++) {
-                        cells[base + cell[c]] += from[line + c];
-                    }
-                }
-            }
+            RobustVotes.scatter(votes, voteColumns, rowCell, cell, fold, covered);
             RobustVotes.center(fold, covered);
             out[f] = translations(fold, 1, 2).score()[0];
         }

@@ -268,25 +268,43 @@ final class RobustVotes {
         return even;
     }
 
-    /** {@link #foldsOfEveryOrientation(double[], int, int)} from the image's dense votes ({@link #denseVotes}). */
+    /**
+     * {@link #foldsOfEveryOrientation(double[], int, int)} from the image's dense votes ({@link #denseVotes}). Each
+     * orientation sends every vote of one cell of the copy as it came (its offset modulo the tile) to one cell of the
+     * upright copy: a mirrored offset {@code rows - 8 - r} is {@code rows - 8 - (r mod T)} modulo T. So the votes are
+     * summed once, into the copy's own fold, and each orientation's fold is that fold's cells moved (and negated
+     * where a flip reverses an odd frequency): each cell holds the same votes summed in the same raster order as
+     * when every orientation sums them itself, and negating a sum is exact.
+     */
     static float[][][] foldsOfEveryOrientation(float[][] dense, int rows, int columns) {
         int outRows = rows - 7;
         int outColumns = columns - 7;
+        float[][] raw = new float[5][T * T];
+        int[] rawCovered = new int[T * T];
+        int[] rowCell = new int[outRows];
+        for (int r = 0; r < outRows; r++) {
+            rowCell[r] = (r & (T - 1)) * T;
+        }
+        int[] columnCell = new int[outColumns];
+        for (int c = 0; c < outColumns; c++) {
+            columnCell[c] = c & (T - 1);
+        }
+        scatter(dense, outColumns, rowCell, columnCell, raw, rawCovered);
         Dihedral[] orientations = Dihedral.values();
         float[][][] folds = new float[orientations.length][][];
-        java.util.stream.IntStream.range(0, orientations.length).parallel().forEach(i -> {
+        for (int i = 0; i < orientations.length; i++) {
             Dihedral d = orientations[i];
-            // Where the vote of band k_I at offset (R, C) of the image goes in the upright copy: cell
-            // rowPart[R] + columnPart[C], band band[k_I], times sign[k_I].
-            int[] rowPart = new int[outRows];
-            int[] columnPart = new int[outColumns];
-            for (int r = 0; r < outRows; r++) {
-                int mirrored = d.flipsRows() ? rows - 8 - r : r;
-                rowPart[r] = d.swaps() ? mirrored & (T - 1) : (mirrored & (T - 1)) * T;
+            // Where the votes of band k_I in cell (y, x) of the copy go in the upright copy: cell
+            // rowPart[y] + columnPart[x], band band[k_I], times sign[k_I].
+            int[] rowPart = new int[T];
+            int[] columnPart = new int[T];
+            for (int y = 0; y < T; y++) {
+                int mirrored = d.flipsRows() ? rows - 8 - y : y;
+                rowPart[y] = d.swaps() ? mirrored & (T - 1) : (mirrored & (T - 1)) * T;
             }
-            for (int c = 0; c < outColumns; c++) {
-                int mirrored = d.flipsColumns() ? columns - 8 - c : c;
-                columnPart[c] = d.swaps() ? (mirrored & (T - 1)) * T : mirrored & (T - 1);
+            for (int x = 0; x < T; x++) {
+                int mirrored = d.flipsColumns() ? columns - 8 - x : x;
+                columnPart[x] = d.swaps() ? (mirrored & (T - 1)) * T : mirrored & (T - 1);
             }
             int[] band = new int[5];
             float[] sign = new float[5];
@@ -304,25 +322,68 @@ final class RobustVotes {
             }
             float[][] fold = new float[5][T * T];
             int[] covered = new int[T * T];
-            for (int r = 0; r < outRows; r++) {
-                int a = rowPart[r];
-                for (int c = 0; c < outColumns; c++) {
-                    covered[a + columnPart[c]]++;
-                }
-                for (int k = 0; k < 5; k++) {
-                    float[] cells = fold[band[k]];
-                    float[] from = dense[k];
-                    float s = sign[k];
-                    int line = r * outColumns;
-                    for (int c = 0; c < outColumns; c++) {
-                        cells[a + columnPart[c]] += s * from[line + c];
+            for (int y = 0; y < T; y++) {
+                for (int x = 0; x < T; x++) {
+                    int to = rowPart[y] + columnPart[x];
+                    covered[to] = rawCovered[y * T + x];
+                    for (int k = 0; k < 5; k++) {
+                        // 0f + keeps a zero sum +0, as summing from +0 gives.
+                        fold[band[k]][to] = 0f + sign[k] * raw[k][y * T + x];
                     }
                 }
             }
             center(fold, covered);
             folds[i] = fold;
-        });
+        }
         return folds;
+    }
+
+    /**
+     * The fold at a neighbouring trial scale of the dense votes ({@link #denseVotes}) of a {@code rows x columns}
+     * window at ({@code top}, {@code left}) of a resampled copy: each vote goes to the cell of its block's position in
+     * the copy at the other scale, its centre scaled by {@code ratio} (this scale over the other) and rounded to the
+     * nearest pixel, so cells are positions in the whole copy. One dense pass thus serves scales a fraction of a
+     * percent apart: over 1 % an 8-pixel block changes by less than a tenth of a pixel, while positions drift by
+     * pixels across the window, and those are remapped. With {@code ratio} 1 this is {@link #fold} of the window
+     * (the same sums in the same order), its cells shifted by the window's place in the copy.
+     */
+    static float[][] foldRemapped(float[][] dense, int rows, int columns, int top, int left, double ratio) {
+        int outRows = rows - 7;
+        int outColumns = columns - 7;
+        int[] rowCell = new int[outRows];
+        for (int r = 0; r < outRows; r++) {
+            rowCell[r] = ((int) Math.round((top + r + 4) * ratio - 4) & (T - 1)) * T;
+        }
+        int[] columnCell = new int[outColumns];
+        for (int c = 0; c < outColumns; c++) {
+            columnCell[c] = (int) Math.round((left + c + 4) * ratio - 4) & (T - 1);
+        }
+        float[][] fold = new float[5][T * T];
+        int[] covered = new int[T * T];
+        scatter(dense, outColumns, rowCell, columnCell, fold, covered);
+        center(fold, covered);
+        return fold;
+    }
+
+    /**
+     * Adds each vote of {@code votes} ({@code votes[k][r * columns + c]}) to cell {@code rowCell[r] + columnCell[c]}
+     * of {@code fold[k]}, counting it in {@code covered}: in raster order, so each cell sums its votes in that order.
+     */
+    static void scatter(float[][] votes, int columns, int[] rowCell, int[] columnCell, float[][] fold, int[] covered) {
+        for (int r = 0; r < rowCell.length; r++) {
+            int a = rowCell[r];
+            int line = r * columns;
+            for (int c = 0; c < columns; c++) {
+                covered[a + columnCell[c]]++;
+            }
+            for (int k = 0; k < 5; k++) {
+                float[] cells = fold[k];
+                float[] from = votes[k];
+                for (int c = 0; c < columns; c++) {
+                    cells[a + columnCell[c]] += from[line + c];
+                }
+            }
+        }
     }
 
     /**
@@ -535,11 +596,25 @@ final class RobustVotes {
                         }
                     }
                 }
-                // Selection, not a sort: the same order statistic (the samples are positive and finite), a third
-                // of the time (this loop was the scale pass's largest cost); at most 125 samples, so quickselect's
-                // worst case stays small whatever the image.
-                double median = m > 0 ? select(near, m, m / 2) : 0;
-                local[by * across + bx] = Math.max(unit, median);
+                // Only max(unit, median) is wanted: where more than half the samples are at most the unit, that
+                // is the unit; otherwise the median is the same order statistic among the samples above the unit
+                // alone. Selection, not a sort: the same order statistic (the samples are positive and finite), a
+                // third of the time; at most 125 samples, so quickselect's worst case stays small whatever the image.
+                int below = 0;
+                for (int i = 0; i < m; i++) {
+                    below += near[i] <= unit ? 1 : 0;
+                }
+                if (m == 0 || below > m / 2) {
+                    local[by * across + bx] = unit;
+                } else {
+                    int above = 0;
+                    for (int i = 0; i < m; i++) {
+                        if (near[i] > unit) {
+                            near[above++] = near[i];
+                        }
+                    }
+                    local[by * across + bx] = select(near, above, m / 2 - below);
+                }
             }
         });
         return new Voting(image, clipped, unit, local);
