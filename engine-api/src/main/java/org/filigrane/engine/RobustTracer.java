@@ -152,30 +152,44 @@ final class RobustTracer {
         private RobustRotation.Estimate leadEstimate;
         private boolean estimated;
 
+        private final boolean estimates;
+
+        /** A copy traced with every pass. */
         Copy(Volume volume) {
+            this(volume, true);
+        }
+
+        /** {@code estimates} false: no rotation pass will run (blind detection), so no votes are kept for it. */
+        Copy(Volume volume, boolean estimates) {
             this.volume = volume;
             this.lead = volume.slices() / 2;
+            this.estimates = estimates;
         }
 
         void keepVotes(int slice, float[][] dense) {
-            if (slice == lead && Math.min(volume.rows(), volume.columns()) >= RobustRotation.MIN_SIDE) {
+            if (estimates && slice == lead && Math.min(volume.rows(), volume.columns()) >= RobustRotation.MIN_SIDE) {
                 leadVotes = RobustVotes.evenOf(dense, volume.rows(), volume.columns());
             }
         }
 
-        /** The rotation estimate of {@code slice}; the lead slice's is computed once. */
-        RobustRotation.Estimate estimate(int slice) {
-            if (slice != lead) {
-                return RobustRotation.estimate(values(volume.withSlices(slice)), volume.rows(), volume.columns());
+        /**
+         * The rotation estimate of {@code slice}, whose values are {@code image} where the caller has them (else
+         * null); the lead slice's is computed once, from its kept votes.
+         */
+        RobustRotation.Estimate estimate(int slice, double[] image) {
+            if (slice == lead && estimated) {
+                return leadEstimate;
             }
-            if (!estimated) {
-                leadEstimate = leadVotes != null
-                        ? RobustRotation.estimate(leadVotes, volume.rows(), volume.columns())
-                        : RobustRotation.estimate(values(volume.withSlices(lead)), volume.rows(), volume.columns());
+            RobustRotation.Estimate e = slice == lead && leadVotes != null
+                    ? RobustRotation.estimate(leadVotes, volume.rows(), volume.columns())
+                    : RobustRotation.estimate(image != null ? image : values(volume.withSlices(slice)), volume.rows(),
+                            volume.columns());
+            if (slice == lead) {
+                leadEstimate = e;
                 leadVotes = null;
                 estimated = true;
             }
-            return leadEstimate;
+            return e;
         }
     }
 
@@ -201,7 +215,7 @@ final class RobustTracer {
             double[] image = values(v.withSlices(slice));
             int rows = v.rows();
             int columns = v.columns();
-            RobustRotation.Estimate estimate = copy.estimate(slice);
+            RobustRotation.Estimate estimate = copy.estimate(slice, image);
             if (estimate == null || estimate.angle() == 0) {
                 return kept;
             }
@@ -743,7 +757,7 @@ final class RobustTracer {
             // Found, or the sync pattern placed the mark at scale 1: no rescale to search for.
             return best;
         }
-        RobustRotation.Estimate lead = copy.estimate(copy.lead);
+        RobustRotation.Estimate lead = copy.estimate(copy.lead, null);
         boolean turned = lead != null && lead.angle() != 0 && lead.strength() >= TURNED_FIRST;
         for (Pass next : turned ? List.of(Pass.ROTATION, Pass.RESCALE) : List.of(Pass.RESCALE, Pass.ROTATION)) {
             TraceResult r = pass(copy, candidates, next, next == Pass.ROTATION ? Math.min(keep, ROTATION_KEEP) : keep,

@@ -515,7 +515,7 @@ public final class Watermarker implements AutoCloseable {
         java.util.Map<Long, int[]> tallies = new java.util.LinkedHashMap<>();
         RobustLayer robust = robust();
         RobustTracer tracer = tracer();
-        RobustTracer.Copy copy = new RobustTracer.Copy(volume);
+        RobustTracer.Copy copy = new RobustTracer.Copy(volume, false);
         for (int s = 0; s < volume.slices(); s++) {
             for (RobustTracer.Geometry g : tracer.search(copy, s, RobustTracer.Pass.SCALE_ONE, RobustTracer.KEEP)) {
                 Long id = tracer.decode(k, g);
