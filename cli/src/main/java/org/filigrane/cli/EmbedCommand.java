@@ -63,12 +63,8 @@ final class EmbedCommand extends CommandBase {
             spec = spec.withLayers(EnumSet.of(Layer.REVERSIBLE));
         }
         if (robustId != null) {
+            // Layer D stays invisible in the window the series asks viewers for (DicomWatermarking takes it).
             spec = spec.withRobustId(robustId);
-            // Layer D stays invisible in the window the series asks viewers for (else a percentile window).
-            org.filigrane.engine.DisplayWindow window = org.filigrane.dicom.DisplayWindows.of(s.objects().get(0));
-            if (window != null) {
-                spec = spec.withDisplayWindow(window.center(), window.width());
-            }
         }
         IssuerKey key = pendingKey.get();
         Watermarker wm = open(key, BackendChoice.forOneShot(engine.backend, s.volume().pixelCount()));

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.IntConsumer;
+import org.filigrane.engine.DisplayWindow;
 import org.filigrane.engine.EmbedResult;
 import org.filigrane.engine.Layer;
 import org.filigrane.engine.IssuerKey;
@@ -124,14 +125,30 @@ public final class DicomWatermarking {
         }
     }
 
-    /** The message actually embedded for {@code spec} (user message plus the signed digest; same length). */
+    /**
+     * The spec actually embedded for {@code spec} in {@code series}: the user message plus the signed digest (same
+     * length; zeros here), and layer D's display window ({@link #engineSpec}).
+     */
     public static WatermarkSpec dicomSpec(DicomSeries series, WatermarkSpec spec) {
-        return withDigest(spec, new byte[SIGNED_DIGEST_BYTES]);
+        return engineSpec(series, spec, new byte[SIGNED_DIGEST_BYTES]);
     }
 
-    private static WatermarkSpec withDigest(WatermarkSpec spec, byte[] digest) {
-        return new WatermarkSpec(spec.recipient(), encodeMessage(spec.message(), digest), spec.layers(),
-                spec.profile(), spec.robustId());
+    /**
+     * What the engine embeds in {@code series}: the message carries the attribute digest, and layer D, asked for
+     * without a display window, stays invisible in the window the series asks viewers for (its first object's Window
+     * Center/Width, after Rescale), else in the engine's percentile window. Every embedder (the embed command, the
+     * batch, the router) comes through here.
+     */
+    private static WatermarkSpec engineSpec(DicomSeries series, WatermarkSpec spec, byte[] digest) {
+        WatermarkSpec out = new WatermarkSpec(spec.recipient(), encodeMessage(spec.message(), digest), spec.layers(),
+                spec.profile(), spec.robustId(), spec.displayWindow());
+        if (out.displayWindow() == null && out.layers().contains(Layer.ROBUST)) {
+            DisplayWindow window = DisplayWindows.of(series.objects().get(0));
+            if (window != null) {
+                out = out.withDisplayWindow(window.center(), window.width());
+            }
+        }
+        return out;
     }
 
     // ---- embed ----
@@ -162,7 +179,7 @@ public final class DicomWatermarking {
         }
         byte[] list = seriesList.toByteArray();
         byte[] digest = AttributeDigest.sha256().digest(list);
-        EmbedResult result = watermarker.embed(series.volume(), withDigest(spec, digest));
+        EmbedResult result = watermarker.embed(series.volume(), engineSpec(series, spec, digest));
         List<byte[]> files = new ArrayList<>();
         for (int i = 0; i < lists.size(); i++) {
             DicomObject o = series.objects().get(i);
@@ -663,7 +680,7 @@ public final class DicomWatermarking {
             seriesList.writeBytes(Manifest.hashOf(m));
         }
         byte[] list = seriesList.toByteArray();
-        EmbedResult result = watermarker.embed(series.volume(), withDigest(spec,
+        EmbedResult result = watermarker.embed(series.volume(), engineSpec(series, spec,
                 AttributeDigest.sha256().digest(list)));
         // The outputs' manifests are checked with the inputs' hash of unstored bits, once those bits are found
         // equal sample by sample (see checkFile): no output is hashed again.

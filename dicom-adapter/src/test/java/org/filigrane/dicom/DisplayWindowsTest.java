@@ -9,6 +9,7 @@ import com.pixelmed.dicom.TagFromName;
 import java.nio.file.Path;
 import java.util.List;
 import org.filigrane.engine.DisplayWindow;
+import org.filigrane.engine.WatermarkSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,23 @@ class DisplayWindowsTest {
         assertNull(DisplayWindows.of(o), "a width below one stored value names no window");
         o.attributes().remove(TagFromName.WindowWidth);
         assertNull(DisplayWindows.of(o), "no width, no window");
+    }
+
+    /**
+     * Every DICOM embed of layer D (the embed command, the batch, the router) keeps it invisible in the series' own
+     * window: the spec the engine is given carries it, unless the caller chose one; without layer D there is none.
+     */
+    @Test
+    void theEngineIsGivenTheSeriesWindowForLayerD() throws Exception {
+        SampleSeries.write(tmp.resolve("w"), 3, 1, 32, 32);
+        DicomSeries series = DicomReader.read(List.of(tmp.resolve("w")), DicomReader.Options.defaults());
+        WatermarkSpec plain = WatermarkSpec.reversible("partner", "why");
+        assertEquals(new DisplayWindow(2124, 400),
+                DicomWatermarking.dicomSpec(series, plain.withRobustId(7)).displayWindow());
+        assertEquals(new DisplayWindow(100, 50),
+                DicomWatermarking.dicomSpec(series, plain.withRobustId(7).withDisplayWindow(100, 50)).displayWindow(),
+                "the caller's window is kept");
+        assertNull(DicomWatermarking.dicomSpec(series, plain).displayWindow(), "no layer D, no window");
     }
 
     private static void set(DicomObject o, com.pixelmed.dicom.AttributeTag tag, String value) throws DicomException {
