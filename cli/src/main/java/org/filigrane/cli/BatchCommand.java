@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,8 +20,6 @@ import org.filigrane.batch.Shard;
 import org.filigrane.batch.SlurmScript;
 import org.filigrane.dicom.DicomWatermarking;
 import org.filigrane.engine.IssuerKey;
-import org.filigrane.engine.Layer;
-import org.filigrane.engine.TamperProfile;
 import org.filigrane.engine.TrustedIssuers;
 import org.filigrane.engine.WatermarkSpec;
 import org.filigrane.engine.Watermarker;
@@ -67,17 +64,8 @@ final class BatchCommand extends CommandBase {
     @Option(names = "--recipients", paramLabel = "CSV", description = "CSV of 'series or study UID,recipient' lines")
     Path recipients;
 
-    @Option(names = "--message", defaultValue = "", description = "text carried in each watermark")
-    String message;
-
-    @Option(names = "--profile", defaultValue = "DEFAULT", description = "layer T profile: DEFAULT or PAPER")
-    TamperProfile profile;
-
-    @Option(names = "--no-tamper", description = "layer R only")
-    boolean noTamper;
-
-    @Option(names = "--robust-id", paramLabel = "ID", description = "also embed layer D with this 64-bit ID")
-    Long robustId;
+    @Mixin
+    WatermarkOptions watermark = new WatermarkOptions();
 
     @Option(names = "--workers", defaultValue = "1", description = "series in flight at once (default: "
             + "${DEFAULT-VALUE}; the backend itself uses every core)")
@@ -166,13 +154,7 @@ final class BatchCommand extends CommandBase {
         if (operation == BatchRun.Operation.EMBED && recipient == null && map.isEmpty()) {
             throw new Main.UsageException("embed needs --recipient NAME or --recipients CSV");
         }
-        WatermarkSpec spec = WatermarkSpec.reversible("-", message).withProfile(profile);
-        if (noTamper) {
-            spec = spec.withLayers(EnumSet.of(Layer.REVERSIBLE));
-        }
-        if (robustId != null) {
-            spec = spec.withRobustId(robustId);
-        }
+        WatermarkSpec spec = watermark.spec("-");
         BatchRun.Options opts = new BatchRun.Options(operation, root.toAbsolutePath().normalize(),
                 manifest, output == null ? null : output.toAbsolutePath().normalize(), st.toAbsolutePath().normalize(),
                 sh, workers, spec, recipient, map, allowGaps, retryFailed, force, selfCheck);

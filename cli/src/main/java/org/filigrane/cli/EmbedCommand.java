@@ -1,15 +1,12 @@
 package org.filigrane.cli;
 
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import org.filigrane.dicom.DicomSeries;
 import org.filigrane.dicom.DicomWatermarking;
 import org.filigrane.dicom.OutputPlan;
-import org.filigrane.engine.Layer;
 import org.filigrane.engine.IssuerKey;
-import org.filigrane.engine.TamperProfile;
 import org.filigrane.engine.WatermarkSpec;
 import org.filigrane.engine.Watermarker;
 import picocli.CommandLine.Command;
@@ -33,18 +30,8 @@ final class EmbedCommand extends CommandBase {
     @Option(names = "--recipient", required = true, description = "who receives this copy")
     String recipient;
 
-    @Option(names = "--message", defaultValue = "", description = "text carried in the watermark")
-    String message;
-
-    @Option(names = "--profile", defaultValue = "DEFAULT",
-            description = "layer T profile: DEFAULT (32x32 blocks) or PAPER (Tan et al., 18x18)")
-    TamperProfile profile;
-
-    @Option(names = "--no-tamper", description = "layer R only (no block localization)")
-    boolean noTamper;
-
-    @Option(names = "--robust-id", paramLabel = "ID", description = "also embed layer D with this 64-bit ID")
-    Long robustId;
+    @Mixin
+    WatermarkOptions watermark = new WatermarkOptions();
 
     @Option(names = "--keep-uids", description = "keep the original SOP/Series Instance UIDs on the copy")
     boolean keepUids;
@@ -58,14 +45,7 @@ final class EmbedCommand extends CommandBase {
             return ExitCode.OK;
         }
         DicomSeries s = read(in, in.allowGaps);
-        WatermarkSpec spec = WatermarkSpec.reversible(recipient, message).withProfile(profile);
-        if (noTamper) {
-            spec = spec.withLayers(EnumSet.of(Layer.REVERSIBLE));
-        }
-        if (robustId != null) {
-            // Layer D stays invisible in the window the series asks viewers for (DicomWatermarking takes it).
-            spec = spec.withRobustId(robustId);
-        }
+        WatermarkSpec spec = watermark.spec(recipient);
         IssuerKey key = pendingKey.get();
         Watermarker wm = open(key, BackendChoice.forOneShot(engine.backend, s.volume().pixelCount()));
         // Opened before anything is written: an unusable ledger stops the embed, not the record after it.

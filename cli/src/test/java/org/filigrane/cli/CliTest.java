@@ -224,6 +224,23 @@ class CliTest {
         assertTrue(v.out().contains("slice positions: gap of"), v.out());
     }
 
+    /**
+     * {@code batch embed} takes embed's watermark options (message, profile, layers, robust ID): its layer D carries
+     * the ID, which verify reads, and its message is the one given.
+     */
+    @Test
+    void batchEmbedCarriesLayerDAndTheMessage() throws Exception {
+        Path archive = tmp.resolve("archive");
+        SampleSeries.write(archive.resolve("s"), 12, 2, 256, 256);
+        Run e = run("batch", "embed", archive, "-o", watermarked, "--backend", "reference", "--recipient", "r",
+                "--robust-id", "4243", "--message", "for the tumour board", "--no-ledger", "-q");
+        assertEquals(0, e.code(), e.all());
+        Run v = run("verify", "--backend", "reference", watermarked.resolve("s"));
+        assertEquals(0, v.code(), v.all());
+        assertTrue(v.out().contains("layer D: recipient ID 4243"), v.out());
+        assertTrue(v.out().contains("for the tumour board"), v.out());
+    }
+
     @Test
     void layerDIdIsFoundByVerify() throws Exception {
         // Layer D needs room for its tiles: 256x256 slices.
