@@ -65,7 +65,7 @@ final class RobustRotation {
         double tile = T / 2.0;
         int reach = (int) Math.ceil(tile * Math.sqrt(2)) + 2;
         // The central window of at most TRANSFORM - reach votes a side, so that no transform exceeds TRANSFORM: a
-        // 1,024-pixel copy would need transforms four times the size for a lattice that 50 tiles already show.
+        // 1,024-pixel copy would need transforms four times the size for a lattice that its central 40 tiles show.
         int most = TRANSFORM - reach;
         if (voteRows > most || voteColumns > most) {
             votes = central(votes, voteRows, voteColumns, Math.min(voteRows, most), Math.min(voteColumns, most));

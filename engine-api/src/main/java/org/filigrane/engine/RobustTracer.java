@@ -294,6 +294,9 @@ final class RobustTracer {
             long centre = Math.round(Math.log(SCALES[order[i]] / SCALES[0]) / Math.log(fine));
             List<Long> mine = java.util.stream.LongStream.rangeClosed(centre - 2, centre + 2)
                     .filter(k -> !perPoint.containsKey(k)).boxed().toList();
+            if (mine.isEmpty()) {
+                continue;
+            }
             ScaleWindow window = ScaleWindow.of(image, rows, columns, SCALES[0] * Math.pow(fine, centre));
             List<List<Geometry>> found = mine.parallelStream().map(k -> window == null ? List.<Geometry>of()
                     : window.geometries(this, SCALES[0] * Math.pow(fine, k), keep)).toList();

@@ -345,7 +345,8 @@ final class RobustVotes {
      * nearest pixel, so cells are positions in the whole copy. One dense pass thus serves scales a fraction of a
      * percent apart: over 1 % an 8-pixel block changes by less than a tenth of a pixel, while positions drift by
      * pixels across the window, and those are remapped. With {@code ratio} 1 this is {@link #fold} of the window
-     * (the same sums in the same order), its cells shifted by the window's place in the copy.
+     * (the same votes summed in the same order; the centring's means may round differently), its cells shifted by
+     * the window's place in the copy.
      */
     static float[][] foldRemapped(float[][] dense, int rows, int columns, int top, int left, double ratio) {
         int outRows = rows - 7;

@@ -484,8 +484,8 @@ class RobustTracerTest {
 
     /**
      * Remapped at ratio 1, the dense votes of a window fold to the window's own fold with its cells shifted by the
-     * window's place in the copy (up to the rounding of the centring's means); and the dense votes of a copy enlarged by 5 %
-     * remapped to that scale find the mark where it is (printed seed).
+     * window's place in the copy (up to the rounding of the centring's means); and the dense votes of a copy
+     * enlarged by 5 % remapped to that scale find the mark where it is (printed seed).
      */
     @Test
     void remappedFoldIsTheWindowsFoldInTheWholeCopy() {
