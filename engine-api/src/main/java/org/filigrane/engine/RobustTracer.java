@@ -220,15 +220,12 @@ final class RobustTracer {
                 return kept;
             }
             double angle = estimate.angle();
-            double[] back = RobustRotation.turnBack(image, rows, columns, angle);
-            // One dense pass serves the 8 orientations (foldsOfEveryOrientation): about half the cost of 8 passes.
-            float[][][] folds = RobustVotes.foldsOfEveryOrientation(back, rows, columns);
+            float[][][] folds = RobustVotes.foldsOfEveryOrientation(
+                    RobustRotation.turnBack(image, rows, columns, angle), rows, columns);
             if (folds == null) {
                 return kept;
             }
-            List<List<Geometry>> perOrientation = java.util.stream.IntStream.range(0, Dihedral.values().length)
-                    .parallel().mapToObj(i -> geometries(folds[i], Dihedral.values()[i], 1.0, angle, keep)).toList();
-            perOrientation.forEach(kept::addAll);
+            kept.addAll(everyOrientation(folds, angle, keep));
         } else if (pass == Pass.SCALE_ONE) {
             int rows = v.rows();
             int columns = v.columns();
@@ -242,10 +239,7 @@ final class RobustTracer {
                 return kept;
             }
             copy.keepVotes(slice, dense);
-            float[][][] folds = RobustVotes.foldsOfEveryOrientation(dense, rows, columns);
-            List<List<Geometry>> perOrientation = java.util.stream.IntStream.range(0, Dihedral.values().length)
-                    .parallel().mapToObj(i -> geometries(folds[i], Dihedral.values()[i], 1.0, 0, keep)).toList();
-            perOrientation.forEach(kept::addAll);
+            kept.addAll(everyOrientation(RobustVotes.foldsOfEveryOrientation(dense, rows, columns), 0, keep));
         } else {
             double[] image = values(v.withSlices(slice));
             int rows = v.rows();
@@ -275,6 +269,19 @@ final class RobustTracer {
         }
         kept.sort(Comparator.comparingDouble(Geometry::sync).reversed());
         return new ArrayList<>(kept.subList(0, Math.min(keep, kept.size())));
+    }
+
+    /**
+     * The best {@code keep} translations of each of the 8 orientations' folds ({@link
+     * RobustVotes#foldsOfEveryOrientation}), at scale 1 on a copy turned back by {@code angle}, orientations across the
+     * cores, in orientation order.
+     */
+    private List<Geometry> everyOrientation(float[][][] folds, double angle, int keep) {
+        Dihedral[] orientations = Dihedral.values();
+        List<Geometry> out = new ArrayList<>();
+        java.util.stream.IntStream.range(0, orientations.length).parallel()
+                .mapToObj(i -> geometries(folds[i], orientations[i], 1.0, angle, keep)).toList().forEach(out::addAll);
+        return out;
     }
 
     /**

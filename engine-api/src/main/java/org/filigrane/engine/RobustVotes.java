@@ -39,56 +39,23 @@ final class RobustVotes {
      */
     static float[][] evenVotes(double[] image, int rows, int columns) {
         int outRows = rows - 7;
-        int outColumns = columns - 7;
         int voteRows = (outRows + 1) / 2;
-        int voteColumns = (outColumns + 1) / 2;
+        int voteColumns = (columns - 6) / 2;
         Voting v = voting(image, rows, columns);
         if (v == null) {
             return null;
         }
-        image = v.image();
-        boolean[] clipped = v.clipped();
-        double unit = v.unit();
-        double[] local = v.local();
-        int across = (outColumns + 7) / 8;
-        int down = (outRows + 7) / 8;
-        double[] fade = new double[voteColumns];
-        double[][] ring = new double[3][8 * voteColumns];
-        double[] terms = new double[voteColumns];
-        float[][] votes = new float[5][voteRows * voteColumns];
-        int ready = 0;
+        VoteRows votes = new VoteRows(v, rows, columns, 0, 2);
+        float[][] row = new float[5][voteColumns];
+        float[][] even = new float[5][voteRows * voteColumns];
         for (int r = 0; r < outRows; r += 2) {
-            for (; ready < r + 8; ready++) {
-                int to = (ready & 7) * voteColumns;
-                for (int f = 0; f < 3; f++) {
-                    double[] out = ring[f];
-                    Arrays.fill(out, to, to + voteColumns, 0);
-                    for (int y = 0; y < 8; y++) {
-                        double weight = COS[f][y];
-                        int from = ready * columns + y;
-                        for (int c = 0; c < voteColumns; c++) {
-                            out[to + c] += weight * image[from + 2 * c];
-                        }
-                    }
-                }
-            }
-            int line = (r / 2) * voteColumns;
-            int by = Math.min(down - 1, (r + 4) / 8);
-            for (int c = 0; c < voteColumns; c++) {
-                fade[c] = local[by * across + Math.min(across - 1, (2 * c + 4) / 8)];
-            }
+            votes.next(r, row);
             for (int k = 0; k < 5; k++) {
-                bandTerms(terms, COS[BAND_U[k]], ring[BAND_V[k]], r, voteColumns);
-                float[] out = votes[k];
-                for (int c = 0; c < voteColumns; c++) {
-                    float vote = (float) vote(terms[c], unit, fade[c]);
-                    out[line + c] = clipped[r * outColumns + 2 * c] ? 0f : vote;
-                }
+                System.arraycopy(row[k], 0, even[k], (r / 2) * voteColumns, voteColumns);
             }
         }
-        return votes;
+        return even;
     }
-
 
     /**
      * Dense band coefficients of the 8x8 block at every offset, as votes clipped to [-1, 1] in units of their median
@@ -103,7 +70,7 @@ final class RobustVotes {
         if (v == null) {
             return null;
         }
-        VoteRows votes = new VoteRows(v, rows, columns, 0);
+        VoteRows votes = new VoteRows(v, rows, columns, 0, 1);
         float[][] row = new float[5][outColumns];
         float[][] fold = new float[5][T * T];
         int[] covered = new int[T * T];
@@ -143,6 +110,8 @@ final class RobustVotes {
         private final double[] local;
         private final int columns;
         private final int outColumns;
+        private final int stride;
+        private final int count;
         private final int across;
         private final int down;
         private final double[][] ring;
@@ -151,8 +120,11 @@ final class RobustVotes {
         private final float[] open;
         private int ready;
 
-        /** The votes of rows {@code first}, {@code first + 1}, ... (the ring fills from {@code first}). */
-        VoteRows(Voting v, int rows, int columns, int first) {
+        /**
+         * The votes of rows {@code first}, {@code first + 1}, ... (the ring fills from {@code first}), at the block
+         * offsets 0, {@code stride}, 2 {@code stride}, ... of each row (stride 1: every offset; 2: the even ones).
+         */
+        VoteRows(Voting v, int rows, int columns, int first, int stride) {
             this.ready = first;
             this.image = v.image();
             this.clipped = v.clipped();
@@ -160,46 +132,56 @@ final class RobustVotes {
             this.local = v.local();
             this.columns = columns;
             this.outColumns = columns - 7;
+            this.stride = stride;
+            this.count = (outColumns + stride - 1) / stride;
             this.across = (outColumns + 7) / 8;
             this.down = (rows - 7 + 7) / 8;
-            ring = new double[3][8 * outColumns];
-            terms = new double[outColumns];
-            fade = new double[outColumns];
-            open = new float[outColumns];
+            ring = new double[3][8 * count];
+            terms = new double[count];
+            fade = new double[count];
+            open = new float[count];
         }
 
         /**
-         * The votes of row {@code r} (called for r = first, first + 1, ... in order): {@code out[k][c]}, 0 where
-         * clipped.
+         * The votes of row {@code r} (called with r rising, from {@code first}): {@code out[k][c]} for the offset
+         * {@code stride * c}, 0 where clipped.
          */
         void next(int r, float[][] out) {
             for (; ready < r + 8; ready++) {
-                int to = (ready & 7) * outColumns;
+                int to = (ready & 7) * count;
                 for (int f = 0; f < 3; f++) {
                     double[] sums = ring[f];
-                    Arrays.fill(sums, to, to + outColumns, 0);
+                    Arrays.fill(sums, to, to + count, 0);
                     for (int y = 0; y < 8; y++) {
                         double weight = COS[f][y];
                         int from = ready * columns + y;
-                        for (int c = 0; c < outColumns; c++) {
-                            sums[to + c] += weight * image[from + c];
+                        // Unit stride kept apart: the dense pass is the detector's hottest loop, and a loop over
+                        // image[from + stride * c] is not vectorized.
+                        if (stride == 1) {
+                            for (int c = 0; c < count; c++) {
+                                sums[to + c] += weight * image[from + c];
+                            }
+                        } else {
+                            for (int c = 0; c < count; c++) {
+                                sums[to + c] += weight * image[from + stride * c];
+                            }
                         }
                     }
                 }
             }
             int line = r * outColumns;
-            for (int c = 0; c < outColumns; c++) {
-                open[c] = clipped[line + c] ? 0f : 1f;
+            for (int c = 0; c < count; c++) {
+                open[c] = clipped[line + stride * c] ? 0f : 1f;
             }
             // The fade reference of each offset: the local median of the block its centre falls in.
             int by = Math.min(down - 1, (r + 4) / 8);
-            for (int c = 0; c < outColumns; c++) {
-                fade[c] = local[by * across + Math.min(across - 1, (c + 4) / 8)];
+            for (int c = 0; c < count; c++) {
+                fade[c] = local[by * across + Math.min(across - 1, (stride * c + 4) / 8)];
             }
             for (int k = 0; k < 5; k++) {
-                bandTerms(terms, COS[BAND_U[k]], ring[BAND_V[k]], r, outColumns);
+                bandTerms(terms, COS[BAND_U[k]], ring[BAND_V[k]], r, count);
                 float[] to = out[k];
-                for (int c = 0; c < outColumns; c++) {
+                for (int c = 0; c < count; c++) {
                     to[c] = open[c] * (float) vote(terms[c], unit, fade[c]);
                 }
             }
@@ -236,7 +218,7 @@ final class RobustVotes {
         java.util.stream.IntStream.range(0, bands).parallel().forEach(b -> {
             int first = (int) ((long) b * outRows / bands);
             int end = (int) ((long) (b + 1) * outRows / bands);
-            VoteRows votes = new VoteRows(v, rows, columns, first);
+            VoteRows votes = new VoteRows(v, rows, columns, first, 1);
             float[][] row = new float[5][outColumns];
             for (int r = first; r < end; r++) {
                 votes.next(r, row);
