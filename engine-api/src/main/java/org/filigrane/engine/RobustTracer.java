@@ -584,6 +584,7 @@ final class RobustTracer {
     private static Scores score(List<Prepared> candidates, int from, int to, List<List<Geometry>> geometries) {
         int slices = geometries.size();
         int count = to - from;
+        double togetherSquares = togetherSquares(geometries);
         int[] first = new int[slices + 1];
         for (int s = 0; s < slices; s++) {
             first[s + 1] = first[s] + geometries.get(s).size();
@@ -606,7 +607,6 @@ final class RobustTracer {
         for (int c = from; c < to; c++) {
             int row = (c - from) * first[slices];
             double combined = 0;
-            double combinedSquares = 0;
             for (int s = 0; s < slices; s++) {
                 List<Geometry> g = geometries.get(s);
                 for (int i = 0; i < g.size(); i++) {
@@ -614,7 +614,6 @@ final class RobustTracer {
                     double correlation = correlations[row + first[s] + i];
                     if (i == 0) {
                         combined += correlation;
-                        combinedSquares += geometry.squares();
                     }
                     double score = geometry.squares() > 0 ? correlation / Math.sqrt(geometry.squares()) : 0;
                     if (score > out.sliceBest[s]) {
@@ -628,8 +627,8 @@ final class RobustTracer {
                     }
                 }
             }
-            if (slices > 1 && combinedSquares > 0) {
-                double score = combined / Math.sqrt(combinedSquares);
+            if (slices > 1 && togetherSquares > 0) {
+                double score = combined / Math.sqrt(togetherSquares);
                 if (score > out.bestScore) {
                     out.bestScore = score;
                     out.best = c;
@@ -638,6 +637,30 @@ final class RobustTracer {
             }
         }
         return out;
+    }
+
+    /**
+     * Denominator squared of the score over the slices together: the sum of correlations at each slice's leading
+     * geometry is {@code sum_i chip_i W_i} with {@code W_i} the slices' votes at slot i summed, so its spread
+     * under chance is {@code sqrt(sum_i W_i^2)}. Not the sum of the slices' own {@code squares}: slices that vote
+     * alike (repeated or neighbouring slices, the same chips in each) add their votes in step, and that sum would
+     * make a chance score up to {@code sqrt(slices)} times too large ({@code RobustTraceTest.repeatedSlicesNameNoOne}).
+     */
+    static double togetherSquares(List<List<Geometry>> geometries) {
+        double[] together = new double[MARK];
+        for (List<Geometry> g : geometries) {
+            if (!g.isEmpty()) {
+                float[] w = g.get(0).weights();
+                for (int i = 0; i < MARK; i++) {
+                    together[i] += w[i];
+                }
+            }
+        }
+        double squares = 0;
+        for (double w : together) {
+            squares += w * w;
+        }
+        return squares;
     }
 
     /** Recipient slots per look-up group: the chips of 8 slots make one byte of a packed pattern. */
