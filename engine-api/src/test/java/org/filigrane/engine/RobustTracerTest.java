@@ -17,6 +17,43 @@ import org.junit.jupiter.api.Test;
  */
 class RobustTracerTest {
 
+    /**
+     * The chance bound of one score: never above Hoeffding's exp(-t^2/2), never below the lesser of it and
+     * Bentkus and Dzindzalieta's c P(Z >= t) (the normal tail integrated here independently, Simpson's rule), and
+     * not below the exact probability of the theorem's extremal case, two equal signs: P(S >= sqrt 2) = 1/4.
+     */
+    @Test
+    void chanceIsBetweenTheGaussianComparisonBoundAndHoeffdings() {
+        assertTrue(RobustTracer.RADEMACHER_GAUSSIAN >= 1 / (4 * normalTail(Math.sqrt(2))));
+        assertTrue(RobustTracer.RADEMACHER_GAUSSIAN < 1.0001 / (4 * normalTail(Math.sqrt(2))));
+        for (int k = 1; k <= 48; k++) {
+            double t = k / 4.0;
+            double chance = RobustTracer.chance(t);
+            assertTrue(chance <= Math.exp(-t * t / 2), "t = " + t);
+            assertTrue(chance >= Math.min(Math.exp(-t * t / 2), RobustTracer.RADEMACHER_GAUSSIAN * normalTail(t)),
+                    "t = " + t);
+        }
+        assertTrue(RobustTracer.chance(Math.sqrt(2)) >= 0.25);
+        assertEquals(1, RobustTracer.chance(0));
+        assertEquals(1, RobustTracer.chance(-3));
+        assertEquals(1, RobustTracer.chance(Double.NaN));
+        // Where thresholds lie, the comparison bound is the one that counts.
+        assertTrue(RobustTracer.chance(7.3) < 0.2 * Math.exp(-7.3 * 7.3 / 2));
+    }
+
+    /** P(Z >= t) for Z standard normal: Simpson's rule on the density over [t, t + 16]. */
+    private static double normalTail(double t) {
+        int n = 200_000;
+        double h = 16.0 / n;
+        double sum = 0;
+        for (int i = 0; i <= n; i++) {
+            double x = t + i * h;
+            double f = Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
+            sum += f * (i == 0 || i == n ? 1 : i % 2 == 1 ? 4 : 2);
+        }
+        return sum * h / 3;
+    }
+
     @Test
     void tableLookUpGivesTheCorrelationOfTheChips() {
         long seed = 0x5EED_D900L;
