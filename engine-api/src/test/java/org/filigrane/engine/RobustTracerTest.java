@@ -41,6 +41,48 @@ class RobustTracerTest {
         assertTrue(RobustTracer.chance(7.3) < 0.2 * Math.exp(-7.3 * 7.3 / 2));
     }
 
+    /**
+     * The bound's two kinds of pairs count every pair the three passes may score once (the 8 orientations or the
+     * scales with keep geometries per slice in the first two passes, at most ROTATION_KEEP in the third, the
+     * slices together once per pass), and at each kind's threshold the chances of all pairs add up to at most
+     * the limit: the weighted union bound.
+     */
+    @Test
+    void theBoundsSharesAddUpToTheLimitOverEveryPairThePassesMayScore() {
+        for (int slices : new int[] {1, 3, 200}) {
+            for (int candidates : new int[] {1, 20, 10_000}) {
+                RobustTracer.Bound b = RobustTracer.planned(candidates, slices);
+                int keep = RobustTracer.keep(candidates, slices);
+                long together = slices > 1 ? 1 : 0;
+                long pairs = (long) candidates * (2 * (slices * keep + together)
+                        + slices * Math.min(keep, RobustTracer.ROTATION_KEEP) + together);
+                assertEquals(pairs, b.leading() + b.others(), slices + " slices, " + candidates + " candidates");
+                assertEquals((long) candidates * 3 * (slices + together), b.leading());
+                double lead = threshold(b, true);
+                double other = threshold(b, false);
+                assertTrue(lead < other);
+                double sum = b.leading() * RobustTracer.chance(lead) + b.others() * RobustTracer.chance(other);
+                assertTrue(sum <= TraceResult.FALSE_POSITIVE_LIMIT * (1 + 1e-9), "sum " + sum);
+                assertTrue(sum >= 0.99 * TraceResult.FALSE_POSITIVE_LIMIT, "the budget is spent: " + sum);
+            }
+        }
+    }
+
+    /** The smallest score at which a pair of the given kind is named (bisection on the bound). */
+    private static double threshold(RobustTracer.Bound b, boolean lead) {
+        double low = 0;
+        double high = 40;
+        for (int i = 0; i < 100; i++) {
+            double mid = (low + high) / 2;
+            if (b.probability(mid, lead) <= TraceResult.FALSE_POSITIVE_LIMIT) {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        return high;
+    }
+
     /** P(Z >= t) for Z standard normal: Simpson's rule on the density over [t, t + 16]. */
     private static double normalTail(double t) {
         int n = 200_000;
