@@ -1,11 +1,29 @@
 package org.filigrane.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Minimal JSON writer for the {@code --json} reports (objects keep insertion order). */
+/**
+ * The {@code --json} reports, written with jackson-core: maps (insertion order), lists, strings, numbers and booleans;
+ * any other value as its {@code toString()}. Indented two spaces a level, one member or element per line,
+ * {@code "key": value}.
+ */
 final class Json {
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final DefaultIndenter INDENT = new DefaultIndenter("  ", "\n");
+    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+            .withObjectFieldValueSpacing(Separators.Spacing.AFTER).withObjectEmptySeparator("")
+            .withArrayEmptySeparator("")).withObjectIndenter(INDENT).withArrayIndenter(INDENT);
+
     private Json() {
     }
 
@@ -14,75 +32,40 @@ final class Json {
     }
 
     static String write(Object value) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, value, 0);
-        return sb.toString();
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.setPrettyPrinter(new DefaultPrettyPrinter(PRETTY));
+            write(g, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
     }
 
-    private static void write(StringBuilder sb, Object v, int indent) {
+    private static void write(JsonGenerator g, Object v) throws IOException {
         if (v == null) {
-            sb.append("null");
+            g.writeNull();
         } else if (v instanceof String s) {
-            quote(sb, s);
-        } else if (v instanceof Number || v instanceof Boolean) {
-            sb.append(v);
+            g.writeString(s);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Number n) {
+            g.writeNumber(n.toString());
         } else if (v instanceof Map<?, ?> m) {
-            if (m.isEmpty()) {
-                sb.append("{}");
-                return;
-            }
-            sb.append("{\n");
-            int i = 0;
+            g.writeStartObject();
             for (Map.Entry<?, ?> e : m.entrySet()) {
-                sb.append("  ".repeat(indent + 1));
-                quote(sb, String.valueOf(e.getKey()));
-                sb.append(": ");
-                write(sb, e.getValue(), indent + 1);
-                sb.append(++i < m.size() ? ",\n" : "\n");
+                g.writeFieldName(String.valueOf(e.getKey()));
+                write(g, e.getValue());
             }
-            sb.append("  ".repeat(indent)).append('}');
+            g.writeEndObject();
         } else if (v instanceof Collection<?> c) {
-            if (c.isEmpty()) {
-                sb.append("[]");
-                return;
-            }
-            boolean simple = c.stream().allMatch(x -> !(x instanceof Map) && !(x instanceof Collection));
-            sb.append(simple ? "[" : "[\n");
-            int i = 0;
+            g.writeStartArray();
             for (Object x : c) {
-                if (!simple) {
-                    sb.append("  ".repeat(indent + 1));
-                }
-                write(sb, x, indent + 1);
-                if (++i < c.size()) {
-                    sb.append(simple ? ", " : ",\n");
-                }
+                write(g, x);
             }
-            sb.append(simple ? "]" : "\n" + "  ".repeat(indent) + "]");
+            g.writeEndArray();
         } else {
-            quote(sb, v.toString());
+            g.writeString(v.toString());
         }
-    }
-
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 }

@@ -1,5 +1,9 @@
 package org.filigrane.router;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,8 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.time.format.DateTimeParseException;
 
 /**
  * The router's {@code status.json} (rewritten every second in the spool) as {@code filigrane route status} shows it.
@@ -22,6 +25,8 @@ public record RouterStatus(String json, Duration age, long seriesInFlight, long 
     /** A status older than this means the router is not running (or is stuck). */
     public static final Duration STALE = Duration.ofSeconds(10);
 
+    private static final ObjectReader READER = new ObjectMapper().reader();
+
     public static RouterStatus read(Path spool) throws IOException {
         String json;
         try {
@@ -30,24 +35,35 @@ public record RouterStatus(String json, Duration age, long seriesInFlight, long 
             throw new NoSuchFileException(spool.resolve("status.json").toString(), null,
                     "no status: the router has not run with this spool");
         }
-        Instant time = Instant.parse(text(json, "time"));
-        Matcher err = Pattern.compile("\"lastError\":\\{[^}]*\"message\":\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
-        return new RouterStatus(json, Duration.between(time, Instant.now()), number(json, "seriesInFlight"),
-                number(json, "spoolBytes"), number(json, "quarantineCount"), number(json, "received"),
-                number(json, "forwarded"), err.find() ? err.group(1) : null);
+        JsonNode status;
+        try {
+            status = READER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IOException(spool.resolve("status.json") + " is not the router's status: "
+                    + e.getOriginalMessage(), e);
+        }
+        if (status == null || !status.path("time").isTextual()) {
+            throw new IOException(spool.resolve("status.json") + " is not the router's status: no time");
+        }
+        Instant time;
+        try {
+            time = Instant.parse(status.path("time").asText());
+        } catch (DateTimeParseException e) {
+            throw new IOException(spool.resolve("status.json") + " is not the router's status: bad time", e);
+        }
+        JsonNode error = status.path("lastError").path("message");
+        return new RouterStatus(json, Duration.between(time, Instant.now()), number(status, "seriesInFlight"),
+                number(status, "spoolBytes"), number(status, "quarantineCount"), number(status, "received"),
+                number(status, "forwarded"), error.isTextual() ? error.asText() : null);
     }
 
     public boolean stale() {
         return age.compareTo(STALE) > 0;
     }
 
-    private static String text(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\":\"([^\"]*)\"").matcher(json);
-        return m.find() ? m.group(1) : "";
-    }
-
-    private static long number(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\":(-?\\d+)").matcher(json);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    /** A top-level count, or -1 where the status has none. */
+    private static long number(JsonNode status, String key) {
+        JsonNode n = status.path(key);
+        return n.canConvertToLong() && n.isIntegralNumber() ? n.asLong() : -1;
     }
 }
