@@ -11,9 +11,11 @@ package org.filigrane.engine;
  * @param score                    normalised correlation of the best candidate, in standard deviations of the
  *                                 no-watermark model (a chance score s has probability at most
  *                                 min(exp(-s^2 / 2), 3.1787 P(Z >= s)), Z standard normal: docs/FORMAT-D.md)
- * @param falsePositiveProbability bound on the probability that any candidate of the list reaches this score in an
- *                                 image that does not carry it: number of (candidate, geometry) pairs scored times
- *                                 the probability above, at most 1
+ * @param falsePositiveProbability bound on the probability that any candidate of the list reaches its threshold in
+ *                                 an image that does not carry it, at this score: the probability above times the
+ *                                 (candidate, geometry) pairs of this pair's kind over the kind's share of the budget
+ *                                 (pairs at each slice's best sync geometry share nine tenths, the others a tenth;
+ *                                 docs/FORMAT-D.md), at most 1
  * @param markPresent              whether the issuer-wide synchronisation pattern of layer D was found, whoever the
  *                                 recipient (lets a caller tell "marked, but by no listed candidate" from "unmarked")
  * @param orientation              how the examined copy was turned relative to the marked original ({@code identity},
