@@ -35,10 +35,10 @@ final class Jsonl {
             g.writeNumberField("columns", r.columns());
             g.writeNumberField("fileBytes", r.fileBytes());
             g.writeNumberField("pixels", r.pixels());
-            g.writeNumberField("seconds", seconds(r.seconds()));
-            g.writeNumberField("readSeconds", seconds(r.readSeconds()));
-            g.writeNumberField("engineSeconds", seconds(r.engineSeconds()));
-            g.writeNumberField("writeSeconds", seconds(r.writeSeconds()));
+            seconds(g, "seconds", r.seconds());
+            seconds(g, "readSeconds", r.readSeconds());
+            seconds(g, "engineSeconds", r.engineSeconds());
+            seconds(g, "writeSeconds", r.writeSeconds());
             g.writeStringField("newSeriesInstanceUid", r.newSeriesUid());
             g.writeStringField("detail", r.detail());
             g.writeStringField("finished", finished.truncatedTo(ChronoUnit.MILLIS).toString());
@@ -49,8 +49,12 @@ final class Jsonl {
         return out.toString();
     }
 
-    /** Seconds to the tenth of a millisecond, as the report has always written them. */
-    private static BigDecimal seconds(double s) {
-        return BigDecimal.valueOf(s).setScale(4, RoundingMode.HALF_UP);
+    /** Seconds to the tenth of a millisecond, as the report has always written them (null if not a number). */
+    private static void seconds(JsonGenerator g, String name, double s) throws IOException {
+        if (Double.isFinite(s)) {
+            g.writeNumberField(name, BigDecimal.valueOf(s).setScale(4, RoundingMode.HALF_UP));
+        } else {
+            g.writeNullField(name);
+        }
     }
 }

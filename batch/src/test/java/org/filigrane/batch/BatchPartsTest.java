@@ -136,6 +136,7 @@ class BatchPartsTest {
         assertTrue(line.startsWith("{\"seriesInstanceUid\":\"1.2.3\",\"studyInstanceUid\":null,"), line);
         assertTrue(line.contains("\"detail\":\"bad \\\"file\\\"\\n\\tat a\\\\b \\u0001\""), line);
         assertTrue(line.endsWith(",\"finished\":\"2026-11-30T17:40:01.123Z\"}"), line);
+        assertTrue(line.contains("\"seconds\":0.5000,\"readSeconds\":0.1000,"), line);
         assertEquals(-1, line.indexOf('\n'), "one line");
     }
 }

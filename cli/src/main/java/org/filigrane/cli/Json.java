@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * The {@code --json} reports, written with jackson-core: maps (insertion order), lists, strings, numbers and booleans;
- * any other value as its {@code toString()}. Indented two spaces a level, one member or element per line,
- * {@code "key": value}.
+ * any other value as its {@code toString()}, a NaN or infinite double as null. Indented two spaces a level, one
+ * member or element per line, {@code "key": value}.
  */
 final class Json {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -49,6 +49,8 @@ final class Json {
             g.writeString(s);
         } else if (v instanceof Boolean b) {
             g.writeBoolean(b);
+        } else if ((v instanceof Double || v instanceof Float) && !Double.isFinite(((Number) v).doubleValue())) {
+            g.writeNull(); // JSON has no NaN or infinity
         } else if (v instanceof Number n) {
             g.writeNumber(n.toString());
         } else if (v instanceof Map<?, ?> m) {
