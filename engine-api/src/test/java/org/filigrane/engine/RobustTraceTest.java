@@ -277,7 +277,8 @@ class RobustTraceTest {
      * Volumes whose slices repeat: every slice votes alike at the same slots, so a score over the slices together
      * must be normalised by the spread of the summed votes, not by the sum of the slices' own spreads (with k equal
      * slices the latter makes a chance score k^(1/2) times too large). Unmarked repeated slices, and a copy marked for
-     * a recipient missing from the list repeated, traced against 100 candidates, must name no one.
+     * a recipient missing from the list repeated (phantoms, and the real CT and NM images), traced against 100
+     * candidates, must name no one.
      */
     @Test
     void repeatedSlicesNameNoOne() {
@@ -288,22 +289,28 @@ class RobustTraceTest {
             prepared.add(new RobustTracer.Prepared(new RobustCandidate("r" + c, c), RobustTracer.markChips(
                     layer.pattern(new RobustLayer.RecipientKey(RobustLayerTest.key(1000 + c)), c))));
         }
-        int falseIds = 0;
-        double worst = 1;
+        List<Volume> slices = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             long seed = 0x5EED_D580L + i;
             System.out.println("repeated slices, seed " + seed);
-            Volume one = Phantom.generate(seed, 1, 128, 128, PixelFormat.unsigned(16, 12));
+            slices.add(Phantom.generate(seed, 1, 128, 128, PixelFormat.unsigned(16, 12)));
+        }
+        // And the real CT and NM images (skipped where pydicom is missing, as elsewhere).
+        LeakPaths.real().forEach(s -> slices.add(s.original().copy()));
+        int falseIds = 0;
+        double worst = 1;
+        for (int i = 0; i < slices.size(); i++) {
+            Volume one = slices.get(i);
             if (i % 2 == 1) {
                 layer.embed(one, layer.pattern(new RobustLayer.RecipientKey(RobustLayerTest.key(7000 + i)), i), null);
             }
-            Volume v = one.withSlices(new int[16]);
-            TraceResult r = tracer.trace(v, prepared, false);
-            System.out.println("  " + r);
+            TraceResult r = tracer.trace(one.withSlices(new int[16]), prepared, false);
+            System.out.println("  " + one.rows() + " x " + one.columns() + (i % 2 == 1 ? ", marked: " : ": ") + r);
             falseIds += r.found() ? 1 : 0;
             worst = Math.min(worst, r.falsePositiveProbability());
         }
-        System.out.printf("repeated slices: %d false identifications of 12, smallest bound %.3g%n", falseIds, worst);
+        System.out.printf("repeated slices: %d false identifications of %d, smallest bound %.3g%n", falseIds,
+                slices.size(), worst);
         assertEquals(0, falseIds);
     }
 
