@@ -583,28 +583,36 @@ final class RobustTracer {
         }
     }
 
-    /** The best of a run of candidates: of each kind of pair, and per slice. */
+    /** The best of a run of candidates: of each kind of pair, and per slice (either kind). */
     private static final class Scores {
         final Best lead = new Best();
         final Best other = new Best();
-        final double[] sliceBest;
-        final int[] sliceWinner;
+        final Best[] slice;
 
         Scores(int slices) {
-            sliceBest = new double[slices];
-            sliceWinner = new int[slices];
-            Arrays.fill(sliceBest, Double.NEGATIVE_INFINITY);
+            slice = new Best[slices];
+            Arrays.setAll(slice, s -> new Best());
+        }
+
+        /** Merges a later run's bests into these (strict comparisons: the earlier candidate wins a tie). */
+        void offer(Scores later) {
+            lead.offer(later.lead);
+            other.offer(later.other);
+            for (int s = 0; s < slice.length; s++) {
+                slice[s].offer(later.slice[s]);
+            }
         }
     }
 
     /**
      * Scores candidates {@code from..to-1} at every kept geometry of every slice, and for volumes also over the
-     * slices together at each slice's leading geometry.
+     * slices together at each slice's leading geometry ({@code togetherSquares}: {@link #togetherSquares}, the same
+     * for every candidate, so computed once per pass).
      */
-    private static Scores score(List<Prepared> candidates, int from, int to, List<List<Geometry>> geometries) {
+    private static Scores score(List<Prepared> candidates, int from, int to, List<List<Geometry>> geometries,
+            double togetherSquares) {
         int slices = geometries.size();
         int count = to - from;
-        double togetherSquares = togetherSquares(geometries);
         int[] first = new int[slices + 1];
         for (int s = 0; s < slices; s++) {
             first[s + 1] = first[s] + geometries.get(s).size();
@@ -636,10 +644,7 @@ final class RobustTracer {
                         combined += correlation;
                     }
                     double score = geometry.squares() > 0 ? correlation / Math.sqrt(geometry.squares()) : 0;
-                    if (score > out.sliceBest[s]) {
-                        out.sliceBest[s] = score;
-                        out.sliceWinner[s] = c;
-                    }
+                    out.slice[s].offer(score, c, geometry);
                     (i == 0 ? out.lead : out.other).offer(score, c, geometry);
                 }
             }
@@ -922,24 +927,14 @@ final class RobustTracer {
         // many); chunks are merged in list order with the same strict comparisons as one loop, so the result
         // depends neither on the thread count nor on the chunk size.
         int chunk = Math.max(256, -Math.floorDiv(-candidates.size(), 4 * Runtime.getRuntime().availableProcessors()));
+        double together = slices > 1 ? togetherSquares(geometries) : 0;
         List<Scores> parts = java.util.stream.IntStream.range(0, (candidates.size() + chunk - 1) / chunk).parallel()
                 .mapToObj(part -> score(candidates, part * chunk, Math.min(candidates.size(), (part + 1) * chunk),
-                        geometries)).toList();
-        Best lead = new Best();
-        Best other = new Best();
-        int[] sliceWinner = new int[slices];
-        double[] sliceBest = new double[slices];
-        Arrays.fill(sliceBest, Double.NEGATIVE_INFINITY);
-        for (Scores part : parts) {
-            lead.offer(part.lead);
-            other.offer(part.other);
-            for (int s = 0; s < slices; s++) {
-                if (part.sliceBest[s] > sliceBest[s]) {
-                    sliceBest[s] = part.sliceBest[s];
-                    sliceWinner[s] = part.sliceWinner[s];
-                }
-            }
-        }
+                        geometries, together)).toList();
+        Scores all = new Scores(slices);
+        parts.forEach(all::offer);
+        Best lead = all.lead;
+        Best other = all.other;
         // The pair with the smaller bound (each kind's is smallest at its largest score), then the larger score.
         double leadBound = lead.candidate >= 0 ? planned.probability(lead.score, true) : 1;
         double otherBound = other.candidate >= 0 ? planned.probability(other.score, false) : 1;
@@ -953,11 +948,8 @@ final class RobustTracer {
         double probability = Math.min(leadBound, otherBound);
         boolean found = probability <= TraceResult.FALSE_POSITIVE_LIMIT;
         int matched = 0;
-        int winner = chosen.candidate;
-        for (int s = 0; s < slices; s++) {
-            if (sliceWinner[s] == winner && sliceBest[s] > Double.NEGATIVE_INFINITY) {
-                matched++;
-            }
+        for (Best b : all.slice) {
+            matched += b.candidate == chosen.candidate ? 1 : 0;
         }
         return new TraceResult(found, found ? best.candidate().recipient() : null,
                 found ? best.candidate().robustId() : 0, bestScore, probability, markPresent,

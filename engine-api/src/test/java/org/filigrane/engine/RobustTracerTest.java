@@ -61,9 +61,12 @@ class RobustTracerTest {
                 double lead = threshold(b, true);
                 double other = threshold(b, false);
                 assertTrue(lead < other);
-                double sum = b.leading() * RobustTracer.chance(lead) + b.others() * RobustTracer.chance(other);
+                double leading = b.leading() * RobustTracer.chance(lead);
+                double sum = leading + b.others() * RobustTracer.chance(other);
                 assertTrue(sum <= TraceResult.FALSE_POSITIVE_LIMIT * (1 + 1e-9), "sum " + sum);
                 assertTrue(sum >= 0.99 * TraceResult.FALSE_POSITIVE_LIMIT, "the budget is spent: " + sum);
+                // Each kind spends its own share (a swap of the shares would still add up to the limit).
+                assertEquals(RobustTracer.LEADING_SHARE, leading / sum, 0.01, "the leading pairs' share");
             }
         }
     }
@@ -81,6 +84,13 @@ class RobustTracerTest {
             }
         }
         return high;
+    }
+
+    /** A fresh seed for random inputs, printed first under {@code name} so that a failure can be rerun. */
+    private static long printedSeed(String name) {
+        long seed = new Random().nextLong();
+        System.out.println(name + " seed " + seed);
+        return seed;
     }
 
     /** P(Z >= t) for Z standard normal: Simpson's rule on the density over [t, t + 16]. */
@@ -212,8 +222,7 @@ class RobustTracerTest {
      */
     @Test
     void fftAutocorrelationMatchesTheDirectSum() {
-        long seed = new Random().nextLong();
-        System.out.println("fftAutocorrelationMatchesTheDirectSum seed " + seed);
+        long seed = printedSeed("fftAutocorrelationMatchesTheDirectSum");
         Random random = new Random(seed);
         int rows = 21;
         int columns = 27;
@@ -249,8 +258,7 @@ class RobustTracerTest {
      */
     @Test
     void blockedFftMatchesOneLineAtATime() {
-        long seed = new Random().nextLong();
-        System.out.println("blockedFftMatchesOneLineAtATime seed " + seed);
+        long seed = printedSeed("blockedFftMatchesOneLineAtATime");
         Random random = new Random(seed);
         int height = 64;
         int width = 16;
@@ -282,8 +290,7 @@ class RobustTracerTest {
     /** The local medians of the votes' fading use selection: it must give the sorted order statistic. */
     @Test
     void selectGivesTheSortedOrderStatistic() {
-        long seed = new Random().nextLong();
-        System.out.println("selectGivesTheSortedOrderStatistic seed " + seed);
+        long seed = printedSeed("selectGivesTheSortedOrderStatistic");
         Random random = new Random(seed);
         for (int trial = 0; trial < 2000; trial++) {
             int n = 1 + random.nextInt(130);
@@ -309,20 +316,15 @@ class RobustTracerTest {
      */
     @Test
     void rotationEstimateFindsTheAngleOfATurnedCopy() {
-        RobustLayer layer = new RobustLayer(new DctOnlyBackend(), RobustLayerTest.key(51));
-        Volume v = Phantom.generate(0x5EED_D902L, 1, 256, 256, PixelFormat.unsigned(8, 8));
-        Volume unmarked = v.copy();
-        layer.embed(v, layer.pattern(new RobustLayer.RecipientKey(RobustLayerTest.key(52)), 7), null);
+        Volume[] copies = markedAndUnmarked(0x5EED_D902L, 256, 256);
         for (double angle : new double[] {45, 30, 17, -12.4, 7.3, -38.9}) {
-            Volume turned = LeakPaths.rotate(v, angle);
-            RobustRotation.Estimate e = RobustRotation.estimate(values(turned), turned.rows(), turned.columns());
+            RobustRotation.Estimate e = estimateTurned(copies[0], angle);
             System.out.printf("layer D rotation estimate: turned %.1f, estimated %.1f, strength %.1f%n", angle,
                     e.angle(), e.strength());
             assertTrue(Math.abs(quarterTurnDifference(e.angle(), angle)) <= 0.2 + 1e-9, angle + ": " + e);
             assertTrue(e.angle() > -45 && e.angle() <= 45, e.toString());
             assertTrue(e.strength() > 10, angle + ": " + e);
-            RobustRotation.Estimate none = RobustRotation.estimate(values(LeakPaths.rotate(unmarked, angle)), 256,
-                    256);
+            RobustRotation.Estimate none = estimateTurned(copies[1], angle);
             assertTrue(none.strength() < 6, "unmarked, " + angle + ": " + none);
         }
         assertEquals(null, RobustRotation.estimate(new double[128 * 128], 128, 128), "one tile is too small");
@@ -335,18 +337,28 @@ class RobustTracerTest {
      */
     @Test
     void rotationEstimateOfALargeCopyTakesItsCentralWindow() {
-        RobustLayer layer = new RobustLayer(new DctOnlyBackend(), RobustLayerTest.key(51));
-        Volume v = Phantom.generate(0x5EED_D906L, 1, 1000, 1160, PixelFormat.unsigned(8, 8));
-        Volume unmarked = v.copy();
-        layer.embed(v, layer.pattern(new RobustLayer.RecipientKey(RobustLayerTest.key(52)), 7), null);
-        Volume turned = LeakPaths.rotate(v, 23.4);
-        RobustRotation.Estimate e = RobustRotation.estimate(values(turned), turned.rows(), turned.columns());
-        Volume plain = LeakPaths.rotate(unmarked, 23.4);
-        RobustRotation.Estimate none = RobustRotation.estimate(values(plain), plain.rows(), plain.columns());
+        Volume[] copies = markedAndUnmarked(0x5EED_D906L, 1000, 1160);
+        RobustRotation.Estimate e = estimateTurned(copies[0], 23.4);
+        RobustRotation.Estimate none = estimateTurned(copies[1], 23.4);
         System.out.println("layer D rotation estimate, large copy: " + e + ", unmarked " + none);
         assertTrue(Math.abs(quarterTurnDifference(e.angle(), 23.4)) <= 0.2 + 1e-9, e.toString());
         assertTrue(e.strength() > 10, e.toString());
         assertTrue(none.strength() < 6, none.toString());
+    }
+
+    /** An 8-bit phantom marked by layer D, and the same phantom unmarked. */
+    private static Volume[] markedAndUnmarked(long seed, int rows, int columns) {
+        RobustLayer layer = new RobustLayer(new DctOnlyBackend(), RobustLayerTest.key(51));
+        Volume v = Phantom.generate(seed, 1, rows, columns, PixelFormat.unsigned(8, 8));
+        Volume unmarked = v.copy();
+        layer.embed(v, layer.pattern(new RobustLayer.RecipientKey(RobustLayerTest.key(52)), 7), null);
+        return new Volume[] {v, unmarked};
+    }
+
+    /** The rotation estimate of {@code v} turned by {@code angle} degrees (java.awt, as a viewer would). */
+    private static RobustRotation.Estimate estimateTurned(Volume v, double angle) {
+        Volume turned = LeakPaths.rotate(v, angle);
+        return RobustRotation.estimate(values(turned), turned.rows(), turned.columns());
     }
 
     /**
@@ -463,8 +475,7 @@ class RobustTracerTest {
      */
     @Test
     void sharedDenseVotesAreTheVotesOfEachPass() {
-        long seed = new Random().nextLong();
-        System.out.println("layer D shared dense votes: seed " + seed);
+        long seed = printedSeed("layer D shared dense votes:");
         Random random = new Random(seed);
         RobustLayer layer = new RobustLayer(new DctOnlyBackend(), RobustLayerTest.key(51));
         RobustTracer tracer = new RobustTracer(layer);
@@ -509,8 +520,7 @@ class RobustTracerTest {
      */
     @Test
     void foldsOfEveryOrientationAreEachOrientationsOwnSums() {
-        long seed = new Random().nextLong();
-        System.out.println("layer D folds of every orientation: seed " + seed);
+        long seed = printedSeed("layer D folds of every orientation:");
         Random random = new Random(seed);
         for (int trial = 0; trial < 4; trial++) {
             int rows = 16 + random.nextInt(400);
@@ -568,8 +578,7 @@ class RobustTracerTest {
      */
     @Test
     void remappedFoldIsTheWindowsFoldInTheWholeCopy() {
-        long seed = new Random().nextLong();
-        System.out.println("layer D remapped fold: seed " + seed);
+        long seed = printedSeed("layer D remapped fold:");
         Random random = new Random(seed);
         RobustLayer layer = new RobustLayer(new DctOnlyBackend(), RobustLayerTest.key(51));
         RobustTracer tracer = new RobustTracer(layer);
