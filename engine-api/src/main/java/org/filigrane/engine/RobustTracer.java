@@ -20,33 +20,19 @@ import java.util.List;
  * modulo the 128-pixel tile and centred ({@link RobustVotes}); every one of the 128 x 128 translations is then
  * scored against the sync pattern.
  * The best {@link #KEEP} geometries per slice and pass go on to candidate scoring. The second pass first ranks all
- * trial scales cheaply ({@link #rank}: votes of a few coarse copies, folded again per trial scale) and searches
- * exactly only around the best {@link #RESCALE_SEARCHES}. The third pass estimates the angle of a copy turned by
- * other than quarter turns ({@link RobustRotation}), turns it back and searches its 8 orientations at scale 1; it
- * goes before the second where the estimate shows a clear lattice ({@link #TURNED_FIRST}).
+ * trial scales cheaply and searches exactly only around the best ({@link RobustScalePass}). The third pass
+ * estimates the angle of a copy turned by other than quarter turns ({@link RobustRotation}), turns it back and
+ * searches its 8 orientations at scale 1; it goes before the second where the estimate shows a clear lattice
+ * ({@link #TURNED_FIRST}).
  *
  * <p>Score of a candidate at a geometry: {@code T = sum_i chip_i w_i / sqrt(sum_i w_i^2)} over the 512 recipient
  * slots, w the folded votes there. In a copy that does not carry the candidate, its chips are independent of the
- * image and of w, so {@code P(T >= t)} is bounded whatever the image ({@link #chance}).
+ * image and of w, so {@code P(T >= t)} is bounded whatever the image ({@link RobustBound#chance}).
  */
 final class RobustTracer {
     /** Fewest and most geometries kept per slice and pass for candidate scoring (see {@link #keep}). */
     static final int KEEP = 8;
     static final int MAX_KEEP = 64;
-    /** Side of the central window of the resampled copy on which the scale pass ranks the trial scales. */
-    static final int RANK_WINDOW = 4 * RobustLayer.TILE_PIXELS;
-    /** Side of the central window of the resampled copy that the scale pass searches exactly. */
-    static final int EXACT_WINDOW = 8 * RobustLayer.TILE_PIXELS;
-    /** Ratio between neighbouring trial scales of the second pass. */
-    static final double STEP = 1.015;
-    /** Trial scales of the second pass: 0.5 to 2 (without 1) in steps of 1.5 %, refined by thirds around the best. */
-    static final double[] SCALES = scales();
-    /** Ratio between neighbouring coarse copies of the scale ranking (each serves the trial scales within 4 %). */
-    static final double COARSE_STEP = 1.08;
-    /** Scales of the coarse copies: 0.5 to 2 in steps of {@link #COARSE_STEP}. */
-    static final double[] COARSE = coarse();
-    /** Best-ranked trial scales around which the copy is searched exactly (5 points a third of a step apart). */
-    static final int RESCALE_SEARCHES = 3;
     /** Geometries kept per slice by the rotation pass: the others' least, so its share of the bound stays small. */
     static final int ROTATION_KEEP = KEEP;
     /**
@@ -57,38 +43,6 @@ final class RobustTracer {
 
     private static final int T = RobustLayer.TILE_PIXELS;
     private static final int MARK = 2 * RobustLayer.POSITIONS;
-
-    private static double[] scales() {
-        List<Double> list = new ArrayList<>();
-        for (double s = 0.75; s <= 2.0001; s *= STEP) {
-            if (Math.abs(s - 1) > 0.006) {
-                list.add(s);
-            }
-        }
-        for (double s = 0.75 / STEP; s >= 0.49; s /= STEP) {
-            list.add(s);
-        }
-        return list.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static double[] coarse() {
-        List<Double> list = new ArrayList<>();
-        for (double s = 0.5; s <= 2 * Math.sqrt(COARSE_STEP); s *= COARSE_STEP) {
-            list.add(s);
-        }
-        return list.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    /** The coarse copy nearest to scale {@code s} (in ratio). */
-    static int coarseOf(double s) {
-        int best = 0;
-        for (int j = 1; j < COARSE.length; j++) {
-            if (Math.abs(Math.log(COARSE[j] / s)) < Math.abs(Math.log(COARSE[best] / s))) {
-                best = j;
-            }
-        }
-        return best;
-    }
 
     private final RobustLayer layer;
     /** Band index (into BAND) of the sync slot of each position, and of each recipient slot. */
@@ -202,11 +156,11 @@ final class RobustTracer {
     /**
      * The best {@code keep} geometries of one slice for one pass: scale 1 with every orientation, or the trial
      * scales upright, or the copy turned back. The scale pass ranks every trial scale by an approximate sync score
-     * ({@link #rank}) and searches the copy exactly (its central {@link #EXACT_WINDOW}) at each of the best three
-     * and at its neighbours one and two thirds of a step either side (up to 15 scales). The rotation pass estimates
-     * the angle of the copy modulo a quarter turn ({@link RobustRotation#estimate}), turns it back (bilinear, about
-     * its centre; pixels with no data there vote 0) and searches the result under the 8 orientations; nothing where
-     * the estimate is 0 (the scale-1 pass searched that) or the copy is too small to estimate.
+     * (exactly on a small copy) and searches the copy exactly (its central {@link RobustScalePass#EXACT_WINDOW})
+     * around the best three ({@link RobustScalePass}). The rotation pass estimates the angle of the copy modulo a
+     * quarter turn ({@link RobustRotation#estimate}), turns it back (bilinear, about its centre; pixels with no data
+     * there vote 0) and searches the result under the 8 orientations; nothing where the estimate is 0 (the scale-1
+     * pass searched that) or the copy is too small to estimate.
      */
     List<Geometry> search(Copy copy, int slice, Pass pass, int keep) {
         Volume v = copy.volume;
@@ -241,31 +195,7 @@ final class RobustTracer {
             copy.keepVotes(slice, dense);
             kept.addAll(everyOrientation(RobustVotes.foldsOfEveryOrientation(dense, rows, columns), 0, keep));
         } else {
-            double[] image = values(v.withSlices(slice));
-            int rows = v.rows();
-            int columns = v.columns();
-            // Rank every trial scale (approximate sync scores, see rank()), coarse copies one per core.
-            double[] rank = new double[SCALES.length];
-            Arrays.fill(rank, Double.NEGATIVE_INFINITY);
-            java.util.stream.IntStream.range(0, COARSE.length).parallel().forEach(j -> {
-                List<Integer> mine = new ArrayList<>();
-                for (int i = 0; i < SCALES.length; i++) {
-                    if (coarseOf(SCALES[i]) == j) {
-                        mine.add(i);
-                    }
-                }
-                double[] fine = mine.stream().mapToDouble(i -> SCALES[i]).toArray();
-                double[] scores = rank(image, rows, columns, COARSE[j], fine);
-                for (int m = 0; m < fine.length; m++) {
-                    rank[mine.get(m)] = scores[m];
-                }
-            });
-            Integer[] order = new Integer[SCALES.length];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, (a, b) -> Double.compare(rank[b], rank[a]));
-            kept.addAll(searchScales(image, rows, columns, order, keep));
+            kept.addAll(RobustScalePass.search(this, values(v.withSlices(slice)), v.rows(), v.columns(), keep));
         }
         kept.sort(Comparator.comparingDouble(Geometry::sync).reversed());
         return new ArrayList<>(kept.subList(0, Math.min(keep, kept.size())));
@@ -284,78 +214,6 @@ final class RobustTracer {
         return out;
     }
 
-    /**
-     * The exact part of the scale pass: the best {@link #RESCALE_SEARCHES} ranked trial scales ({@code order}, best
-     * first) and their neighbours one and two thirds of a step either side (the ranking places a weak mark's scale
-     * within a step or so, and a search 1 % off can miss what one at the scale finds). The points are counted in
-     * thirds of a step from {@code SCALES[0]} (0.75), on whose grid every trial scale lies; neighbouring trial scales
-     * share a point. Each ranked scale's dense votes serve its points ({@link RobustVotes#foldRemapped}): one dense
-     * pass instead of five, its votes at most half a pixel off where the copy at a neighbouring point would put them.
-     * That rounding costs the neighbours a few percent of their sync score against the ranked scale itself, so the
-     * scale reported can be the ranked one where the copy's lies up to two thirds of a step away.
-     */
-    private List<Geometry> searchScales(double[] image, int rows, int columns, Integer[] order, int keep) {
-        double fine = Math.cbrt(STEP);
-        java.util.TreeMap<Long, List<Geometry>> perPoint = new java.util.TreeMap<>();
-        for (int i = 0; i < Math.min(RESCALE_SEARCHES, order.length); i++) {
-            long centre = Math.round(Math.log(SCALES[order[i]] / SCALES[0]) / Math.log(fine));
-            List<Long> mine = java.util.stream.LongStream.rangeClosed(centre - 2, centre + 2)
-                    .filter(k -> !perPoint.containsKey(k)).boxed().toList();
-            if (mine.isEmpty()) {
-                continue;
-            }
-            ScaleWindow window = ScaleWindow.of(image, rows, columns, SCALES[0] * Math.pow(fine, centre));
-            List<List<Geometry>> found = mine.parallelStream().map(k -> window == null ? List.<Geometry>of()
-                    : window.geometries(this, SCALES[0] * Math.pow(fine, k), keep)).toList();
-            for (int m = 0; m < mine.size(); m++) {
-                perPoint.put(mine.get(m), found.get(m));
-            }
-        }
-        List<Geometry> out = new ArrayList<>();
-        perPoint.values().forEach(out::addAll);
-        return out;
-    }
-
-    /**
-     * The dense votes of the central window of at most {@link #EXACT_WINDOW} pixels a side of the copy resampled at
-     * trial scale {@code scale}: 64 tiles are plenty, and a large copy enlarged to a small trial scale would
-     * otherwise cost many times more than the copy itself.
-     */
-    private record ScaleWindow(float[][] dense, Window window, double scale) {
-        static ScaleWindow of(double[] image, int inRows, int inColumns, double scale) {
-            Window w = Window.central(inRows, inColumns, scale, EXACT_WINDOW);
-            float[][] dense = w == null ? null
-                    : RobustVotes.denseVotes(w.resample(image, inRows, inColumns, scale), w.rows(), w.columns());
-            return dense == null ? null : new ScaleWindow(dense, w, scale);
-        }
-
-        /** The best translations at trial scale {@code at}, offsets in the whole copy at that scale. */
-        List<Geometry> geometries(RobustTracer tracer, double at, int keep) {
-            return tracer.geometries(RobustVotes.foldRemapped(dense, window.rows(), window.columns(), window.top(),
-                    window.left(), scale / at), Dihedral.IDENTITY, at, 0, keep);
-        }
-    }
-
-    /** A window of a resampled copy: its size and where it starts in the copy. */
-    private record Window(int rows, int columns, int top, int left) {
-        /**
-         * The central window of at most {@code side} pixels a side of an {@code inRows x inColumns} image resampled
-         * by 1 / {@code scale}; null where it would be under 16 pixels.
-         */
-        static Window central(int inRows, int inColumns, double scale, int side) {
-            int r = (int) Math.floor(inRows / scale);
-            int c = (int) Math.floor(inColumns / scale);
-            int h = Math.min(r, side);
-            int w = Math.min(c, side);
-            return h < 16 || w < 16 ? null : new Window(h, w, (r - h) / 2, (c - w) / 2);
-        }
-
-        /** This window of the image resampled by 1 / {@code scale} (only the window is computed). */
-        double[] resample(double[] image, int inRows, int inColumns, double scale) {
-            return RobustTracer.resample(image, inRows, inColumns, scale, top, left, rows, columns);
-        }
-    }
-
     private static double[] values(Volume v) {
         short[] pixels = v.slice(0);
         double[] out = new double[pixels.length];
@@ -365,91 +223,9 @@ final class RobustTracer {
         return out;
     }
 
-    /** Bilinear resampling of an {@code rows x columns} image scaled by {@code scale} back to its original size. */
-    static double[] resample(double[] in, int inRows, int inColumns, int rows, int columns, double scale) {
-        return resample(in, inRows, inColumns, scale, 0, 0, rows, columns);
-    }
-
-    /**
-     * The {@code rows x columns} window at ({@code top}, {@code left}) of the bilinear resampling by 1 / {@code scale}
-     * of an {@code inRows x inColumns} image: only the window is computed.
-     */
-    static double[] resample(double[] in, int inRows, int inColumns, double scale, int top, int left, int rows,
-            int columns) {
-        double[] out = new double[rows * columns];
-        int[] x0 = new int[columns];
-        int[] x1 = new int[columns];
-        double[] fx = new double[columns];
-        for (int c = 0; c < columns; c++) {
-            double x = Math.max(0, Math.min(inColumns - 1, (left + c + 0.5) * scale - 0.5));
-            x0[c] = (int) x;
-            x1[c] = Math.min(inColumns - 1, x0[c] + 1);
-            fx[c] = x - x0[c];
-        }
-        for (int r = 0; r < rows; r++) {
-            double y = Math.max(0, Math.min(inRows - 1, (top + r + 0.5) * scale - 0.5));
-            int y0 = (int) y;
-            int y1 = Math.min(inRows - 1, y0 + 1);
-            double fy = y - y0;
-            int a = y0 * inColumns;
-            int b = y1 * inColumns;
-            for (int c = 0; c < columns; c++) {
-                double upper = in[a + x0[c]] * (1 - fx[c]) + in[a + x1[c]] * fx[c];
-                double lower = in[b + x0[c]] * (1 - fx[c]) + in[b + x1[c]] * fx[c];
-                out[r * columns + c] = upper * (1 - fy) + lower * fy;
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Approximate sync scores of trial scales {@code fine}, all within a few percent of {@code coarse}, for ranking.
-     * The votes of a central window of at most {@link #RANK_WINDOW} pixels of the copy resampled by {@code coarse}
-     * are computed once, at the block offsets on a 2-pixel grid, and folded again for each trial scale: every vote
-     * goes to the cell of its block's position in that scale's copy, rounded to the 2-pixel grid (origins searched
-     * on that grid). A block's terms change little over a few percent of scale; the positions are what drift, and
-     * these are remapped. Ranking only: the scales chosen are searched exactly. Negative infinity where nothing can
-     * be scored.
-     */
-    double[] rank(double[] image, int inRows, int inColumns, double coarse, double[] fine) {
-        double[] out = new double[fine.length];
-        Arrays.fill(out, Double.NEGATIVE_INFINITY);
-        Window window = Window.central(inRows, inColumns, coarse, RANK_WINDOW);
-        if (window == null) {
-            return out;
-        }
-        int h = window.rows();
-        int w = window.columns();
-        int top = window.top();
-        int left = window.left();
-        float[][] votes = RobustVotes.evenVotes(window.resample(image, inRows, inColumns, coarse), h, w);
-        if (votes == null) {
-            return out;
-        }
-        int voteRows = (h - 6) / 2;
-        int voteColumns = (w - 6) / 2;
-        for (int f = 0; f < fine.length; f++) {
-            double q = coarse / fine[f];
-            int[] rowCell = new int[voteRows];
-            for (int r = 0; r < voteRows; r++) {
-                rowCell[r] = evenCell((top + 2 * r + 0.5) * q - 0.5) * T;
-            }
-            int[] cell = new int[voteColumns];
-            for (int c = 0; c < voteColumns; c++) {
-                cell[c] = evenCell((left + 2 * c + 0.5) * q - 0.5);
-            }
-            float[][] fold = new float[5][T * T];
-            int[] covered = new int[T * T];
-            RobustVotes.scatter(votes, voteColumns, rowCell, cell, fold, covered);
-            RobustVotes.center(fold, covered);
-            out[f] = translations(fold, 1, 2).score()[0];
-        }
-        return out;
-    }
-
-    /** The fold cell (one coordinate) of a vote at position {@code y} of a trial scale's copy: the nearest even. */
-    private static int evenCell(double y) {
-        return (int) (2 * Math.round(y / 2) & (T - 1));
+    /** The best sync score of a fold over the translations with origins on a grid of {@code stride} pixels. */
+    double bestSync(float[][] fold, int stride) {
+        return translations(fold, 1, stride).score()[0];
     }
 
     /** The best {@code keep} translations of an upright image. */
@@ -562,7 +338,7 @@ final class RobustTracer {
         return new Peaks(best, bestAt);
     }
 
-    /** The best pair of one kind ({@link Bound}): its score, candidate (index into the list, or -1) and geometry. */
+    /** The best pair of one kind ({@link RobustBound}): score, candidate (index into the list, or -1), geometry. */
     private static final class Best {
         double score = Double.NEGATIVE_INFINITY;
         int candidate = -1;
@@ -809,8 +585,8 @@ final class RobustTracer {
     TraceResult trace(Volume v, List<Prepared> candidates, boolean rescaleSearch) {
         int slices = v.slices();
         int keep = keep(candidates.size(), slices);
-        Bound planned = planned(candidates.size(), slices);
-        long translations = translations(slices);
+        RobustBound planned = RobustBound.planned(candidates.size(), slices);
+        long translations = RobustBound.translations(slices);
         Copy copy = new Copy(v);
         TraceResult best = pass(copy, candidates, Pass.SCALE_ONE, keep, planned, translations);
         if (best.found() || best.markPresent() || !rescaleSearch) {
@@ -831,83 +607,13 @@ final class RobustTracer {
         return best;
     }
 
-    /**
-     * Bentkus and Dzindzalieta's constant, {@code 1 / (4 P(Z >= sqrt 2))} for Z standard normal: a sum of independent
-     * fair signs with weights of unit norm reaches t with probability at most this times {@code P(Z >= t)}, for
-     * every t and every weights ("A tight Gaussian bound for weighted sums of Rademacher random variables",
-     * Bernoulli 21(2), 2015, 1231-1237). Rounded up.
-     */
-    static final double RADEMACHER_GAUSSIAN = 3.1787;
-
-    /**
-     * Bound on the probability that one score (candidate or sync, at one geometry) reaches {@code t} by chance: the
-     * chips are fair signs independent of the weights, so {@code P(T >= t) <= min(exp(-t^2/2), c P(Z >= t))}
-     * (Hoeffding; Bentkus and Dzindzalieta, {@link #RADEMACHER_GAUSSIAN}), and {@code P(Z >= t) <= phi(t) / t} for
-     * t > 0 (Mills' ratio). At t = 7.3 the second is 0.17 times the first: it lowers every threshold by about 0.23.
-     */
-    static double chance(double t) {
-        if (!(t > 0)) {
-            return 1;
-        }
-        double hoeffding = Math.exp(-t * t / 2);
-        return hoeffding * Math.min(1, RADEMACHER_GAUSSIAN / (t * Math.sqrt(2 * Math.PI)));
-    }
-
     /** Whether attempt {@code a} is better than {@code b}: a smaller bound, then a larger score. */
     private static boolean better(TraceResult a, TraceResult b) {
         return a.falsePositiveProbability() < b.falsePositiveProbability()
                 || a.falsePositiveProbability() == b.falsePositiveProbability() && a.score() > b.score();
     }
 
-    /**
-     * Share of the false-positive budget given to the leading pairs ({@link Bound}). A mark is found at its slice's
-     * best sync geometry of the pass in nearly every case (474 of 484 finds of the full table on 2026-12-01, the
-     * others at the second to fourth, with scores of 8.8 and more), so that is where the budget buys most; the
-     * others keep a tenth, which raises their threshold by about 0.3 (7.63 for 20 candidates on one image).
-     */
-    static final double LEADING_SHARE = 0.9;
-
-    /**
-     * The false-positive budget of a trace, split between two kinds of (candidate, geometry) pairs: {@code leading}
-     * pairs, at each slice's best sync geometry of each pass (its first kept geometry) and, for volumes, at the
-     * slices together, share {@link #LEADING_SHARE} of it; the {@code others}, at the other kept geometries, the
-     * rest. The split depends on the sync scores, hence on the image and the issuer-wide layout alone, never on a
-     * candidate, so a pair's chance of a false match is still bounded by {@link #chance} and the weighted union
-     * bound holds (docs/FORMAT-D.md, "False-positive bound").
-     */
-    record Bound(long leading, long others) {
-        /** Bound on a false match anywhere in the trace, for a pair of the given kind reaching {@code score}. */
-        double probability(double score, boolean lead) {
-            double pairs = lead ? leading / LEADING_SHARE : others / (1 - LEADING_SHARE);
-            return Math.min(1, pairs * chance(score));
-        }
-    }
-
-    /**
-     * The pairs the three passes may score: {@code keep} geometries per slice in the first two,
-     * {@link #ROTATION_KEEP} in the third, the first of each leading, and for volumes the slices' leading
-     * geometries together once per pass, a leading pair too.
-     */
-    static Bound planned(int candidates, int slices) {
-        int keep = keep(candidates, slices);
-        long together = slices > 1 ? 1 : 0;
-        long perPass = (long) slices + together;
-        long others = (long) slices * (2L * (keep - 1) + Math.min(keep, ROTATION_KEEP) - 1);
-        return new Bound((long) candidates * 3 * perPass, (long) candidates * others);
-    }
-
-    /**
-     * Sync translations whose exact score can be reported, for the "mark present" bound: the 8 orientations at scale
-     * 1, every trial scale and its four refinements, and the 8 orientations at every grid angle of the rotation pass
-     * (which ones are searched depends on the image).
-     */
-    static long translations(int slices) {
-        int orientations = Dihedral.values().length;
-        long angles = (long) orientations * RobustRotation.ANGLES;
-        return (long) slices * T * T * (orientations + 5L * SCALES.length + angles);
-    }
-
-    private TraceResult pass(Copy copy, List<Prepared> candidates, Pass which, int keep, Bound planned,
+    private TraceResult pass(Copy copy, List<Prepared> candidates, Pass which, int keep, RobustBound planned,
             long translations) {
         int slices = copy.volume.slices();
         List<List<Geometry>> geometries = new ArrayList<>();
@@ -922,7 +628,7 @@ final class RobustTracer {
             }
         }
         boolean markPresent = bestSync > 0
-                && translations * chance(bestSync) <= TraceResult.FALSE_POSITIVE_LIMIT;
+                && translations * RobustBound.chance(bestSync) <= TraceResult.FALSE_POSITIVE_LIMIT;
         // Candidates are scored in chunks, a few per core (each chunk builds its own look-up tables, so not too
         // many); chunks are merged in list order with the same strict comparisons as one loop, so the result
         // depends neither on the thread count nor on the chunk size.

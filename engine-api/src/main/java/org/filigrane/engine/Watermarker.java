@@ -524,7 +524,7 @@ public final class Watermarker implements AutoCloseable {
                 }
                 double score = RobustTracer.correlation(RobustTracer.markChips(robust.pattern(k, id)), g)
                         / Math.sqrt(g.squares());
-                if (RobustTracer.KEEP * RobustTracer.chance(score) <= TraceResult.FALSE_POSITIVE_LIMIT) {
+                if (RobustTracer.KEEP * RobustBound.chance(score) <= TraceResult.FALSE_POSITIVE_LIMIT) {
                     int[] t = tallies.computeIfAbsent(id, x -> new int[1 + Dihedral.values().length]);
                     t[0]++;
                     t[1 + g.orientation().ordinal()]++;

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * pydicom's real CT and NM test images as volumes, exported by {@code export_pydicom.py} through /usr/bin/python3 and
- * pydicom (the system's), once per JVM. Tests that need them are skipped where python3 or pydicom is missing.
+ * pydicom (the system's), once per JVM. Tests that need them are skipped where python3 or pydicom is missing,
+ * except under CI=true, where that is an error.
  */
 final class RealImages {
     /** A real image: its volume, the window stored in the file (in stored values, null if none), its class. */
@@ -39,6 +40,10 @@ final class RealImages {
                     .redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes());
             if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                // CI installs pydicom (scripts/setup.sh): there a failed export is an error, not a skip.
+                if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                    throw new IllegalStateException("RealImages: export failed under CI: " + log);
+                }
                 System.out.println("RealImages: export failed: " + log);
                 cached = List.of();
                 return cached;

@@ -24,21 +24,21 @@ class RobustTracerTest {
      */
     @Test
     void chanceIsBetweenTheGaussianComparisonBoundAndHoeffdings() {
-        assertTrue(RobustTracer.RADEMACHER_GAUSSIAN >= 1 / (4 * normalTail(Math.sqrt(2))));
-        assertTrue(RobustTracer.RADEMACHER_GAUSSIAN < 1.0001 / (4 * normalTail(Math.sqrt(2))));
+        assertTrue(RobustBound.RADEMACHER_GAUSSIAN >= 1 / (4 * normalTail(Math.sqrt(2))));
+        assertTrue(RobustBound.RADEMACHER_GAUSSIAN < 1.0001 / (4 * normalTail(Math.sqrt(2))));
         for (int k = 1; k <= 48; k++) {
             double t = k / 4.0;
-            double chance = RobustTracer.chance(t);
+            double chance = RobustBound.chance(t);
             assertTrue(chance <= Math.exp(-t * t / 2), "t = " + t);
-            assertTrue(chance >= Math.min(Math.exp(-t * t / 2), RobustTracer.RADEMACHER_GAUSSIAN * normalTail(t)),
+            assertTrue(chance >= Math.min(Math.exp(-t * t / 2), RobustBound.RADEMACHER_GAUSSIAN * normalTail(t)),
                     "t = " + t);
         }
-        assertTrue(RobustTracer.chance(Math.sqrt(2)) >= 0.25);
-        assertEquals(1, RobustTracer.chance(0));
-        assertEquals(1, RobustTracer.chance(-3));
-        assertEquals(1, RobustTracer.chance(Double.NaN));
+        assertTrue(RobustBound.chance(Math.sqrt(2)) >= 0.25);
+        assertEquals(1, RobustBound.chance(0));
+        assertEquals(1, RobustBound.chance(-3));
+        assertEquals(1, RobustBound.chance(Double.NaN));
         // Where thresholds lie, the comparison bound is the one that counts.
-        assertTrue(RobustTracer.chance(7.3) < 0.2 * Math.exp(-7.3 * 7.3 / 2));
+        assertTrue(RobustBound.chance(7.3) < 0.2 * Math.exp(-7.3 * 7.3 / 2));
     }
 
     /**
@@ -51,7 +51,7 @@ class RobustTracerTest {
     void theBoundsSharesAddUpToTheLimitOverEveryPairThePassesMayScore() {
         for (int slices : new int[] {1, 3, 200}) {
             for (int candidates : new int[] {1, 20, 10_000}) {
-                RobustTracer.Bound b = RobustTracer.planned(candidates, slices);
+                RobustBound b = RobustBound.planned(candidates, slices);
                 int keep = RobustTracer.keep(candidates, slices);
                 long together = slices > 1 ? 1 : 0;
                 long pairs = (long) candidates * (2 * (slices * keep + together)
@@ -61,18 +61,18 @@ class RobustTracerTest {
                 double lead = threshold(b, true);
                 double other = threshold(b, false);
                 assertTrue(lead < other);
-                double leading = b.leading() * RobustTracer.chance(lead);
-                double sum = leading + b.others() * RobustTracer.chance(other);
+                double leading = b.leading() * RobustBound.chance(lead);
+                double sum = leading + b.others() * RobustBound.chance(other);
                 assertTrue(sum <= TraceResult.FALSE_POSITIVE_LIMIT * (1 + 1e-9), "sum " + sum);
                 assertTrue(sum >= 0.99 * TraceResult.FALSE_POSITIVE_LIMIT, "the budget is spent: " + sum);
                 // Each kind spends its own share (a swap of the shares would still add up to the limit).
-                assertEquals(RobustTracer.LEADING_SHARE, leading / sum, 0.01, "the leading pairs' share");
+                assertEquals(RobustBound.LEADING_SHARE, leading / sum, 0.01, "the leading pairs' share");
             }
         }
     }
 
     /** The smallest score at which a pair of the given kind is named (bisection on the bound). */
-    private static double threshold(RobustTracer.Bound b, boolean lead) {
+    private static double threshold(RobustBound b, boolean lead) {
         double low = 0;
         double high = 40;
         for (int i = 0; i < 100; i++) {
@@ -144,7 +144,7 @@ class RobustTracerTest {
                     RobustTracer.Pass.RESCALE, RobustTracer.KEEP);
             System.out.printf("layer D scale pass: rescaled %.2f, found %.4f, sync %.2f%n", scale, g.get(0).scale(),
                     g.get(0).sync());
-            assertEquals(scale, g.get(0).scale(), scale * (RobustTracer.STEP - 1), "rescale " + scale);
+            assertEquals(scale, g.get(0).scale(), scale * (RobustScalePass.STEP - 1), "rescale " + scale);
             assertTrue(g.get(0).sync() > 10, "sync " + g.get(0).sync());
         }
         List<RobustTracer.Geometry> none = tracer.search(new RobustTracer.Copy(LeakPaths.rescale(unmarked, 1.37)), 0,
@@ -589,7 +589,7 @@ class RobustTracerTest {
         int left = 1 + random.nextInt(40);
         int h = 200 + random.nextInt(50);
         int w = 200 + random.nextInt(50);
-        double[] window = RobustTracer.resample(image, 300, 300, 1.0, top, left, h, w);
+        double[] window = RobustScalePass.resample(image, 300, 300, 1.0, top, left, h, w);
         float[][] own = RobustVotes.fold(window, h, w);
         float[][] remapped = RobustVotes.foldRemapped(RobustVotes.denseVotes(window, h, w), h, w, top, left, 1.0);
         int t = RobustLayer.TILE_PIXELS;
@@ -618,9 +618,9 @@ class RobustTracerTest {
     }
 
     /**
-     * A copy whose trial-scale copy is larger than {@link RobustTracer#EXACT_WINDOW} is searched on a central window;
-     * the geometry still reports where a tile starts in the whole resampled copy (here the original's origin), not
-     * in the window.
+     * A copy whose trial-scale copy is larger than {@link RobustScalePass#EXACT_WINDOW} is searched on a central
+     * window; the geometry still reports where a tile starts in the whole resampled copy (here the original's
+     * origin), not in the window.
      */
     @Test
     void windowedExactSearchReportsOffsetsInTheWholeCopy() {
@@ -632,7 +632,7 @@ class RobustTracerTest {
                 RobustTracer.Pass.RESCALE, RobustTracer.KEEP).get(0);
         System.out.println("layer D windowed exact search: " + g.scale() + ", offset " + g.offsetRow() + ", "
                 + g.offsetColumn() + ", sync " + g.sync());
-        assertTrue(Math.floor(1200 / g.scale()) > RobustTracer.EXACT_WINDOW, "the copy was searched on a window");
+        assertTrue(Math.floor(1200 / g.scale()) > RobustScalePass.EXACT_WINDOW, "the copy was searched on a window");
         assertTrue(g.sync() > 10, "sync " + g.sync());
         assertEquals(0, g.offsetRow());
         assertEquals(0, g.offsetColumn());
