@@ -228,19 +228,6 @@ final class RobustTracer {
         return translations(fold, 1, stride).score()[0];
     }
 
-    /** The best {@code keep} translations of an upright image. */
-    List<Geometry> searchUpright(double[] image, int rows, int columns, Dihedral orientation, double scale,
-            int keep) {
-        if (rows < 16 || columns < 16) {
-            return List.of();
-        }
-        float[][] fold = RobustVotes.fold(image, rows, columns);
-        if (fold == null) {
-            return List.of();
-        }
-        return geometries(fold, orientation, scale, 0, keep);
-    }
-
     /** The best {@code keep} translations of a fold, with their weights at the recipient slots. */
     List<Geometry> geometries(float[][] fold, Dihedral orientation, double scale, double angle, int keep) {
         Peaks peaks = translations(fold, keep, 1);

@@ -61,7 +61,8 @@ final class RobustVotes {
      * Dense band coefficients of the 8x8 block at every offset, as votes clipped to [-1, 1] in units of their median
      * magnitude, summed modulo the tile ({@code fold[k][y * T + x]}) and centred: from each band term and each of
      * the 64 offsets within a block the mean over the tile's covered cells is taken away, which removes what the
-     * host's smooth shading adds to every block alike.
+     * host's smooth shading adds to every block alike. The detector folds through {@link #foldsOfEveryOrientation}
+     * and {@link #foldRemapped}; this plain fold is the reference the tests hold them to (it needs {@link VoteRows}).
      */
     static float[][] fold(double[] image, int rows, int columns) {
         int outRows = rows - 7;

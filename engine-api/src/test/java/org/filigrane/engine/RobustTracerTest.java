@@ -451,8 +451,8 @@ class RobustTracerTest {
             RobustTracer.Geometry bestShared = null;
             for (Dihedral d : Dihedral.values()) {
                 Volume upright = d.undo(copy, 0);
-                RobustTracer.Geometry alone = tracer.searchUpright(values(upright), upright.rows(),
-                        upright.columns(), d, 1.0, 1).get(0);
+                RobustTracer.Geometry alone = tracer.geometries(RobustVotes.fold(values(upright), upright.rows(),
+                        upright.columns()), d, 1.0, 0, 1).get(0);
                 RobustTracer.Geometry shared = tracer.geometries(folds[d.ordinal()], d, 1.0, 0, 1).get(0);
                 System.out.printf("layer D folds of every orientation: %s: sync %.3f alone, %.3f shared%n",
                         d.label(), alone.sync(), shared.sync());
@@ -502,8 +502,8 @@ class RobustTracerTest {
         List<RobustTracer.Geometry> shared = tracer.geometries(
                 RobustVotes.foldsOfEveryOrientation(dense, rows, columns)[Dihedral.IDENTITY.ordinal()],
                 Dihedral.IDENTITY, 1.0, 0, RobustTracer.KEEP);
-        List<RobustTracer.Geometry> upright = tracer.searchUpright(image, rows, columns, Dihedral.IDENTITY, 1.0,
-                RobustTracer.KEEP);
+        List<RobustTracer.Geometry> upright = tracer.geometries(RobustVotes.fold(image, rows, columns),
+                Dihedral.IDENTITY, 1.0, 0, RobustTracer.KEEP);
         assertEquals(upright.size(), shared.size());
         for (int i = 0; i < upright.size(); i++) {
             assertEquals(upright.get(i).sync(), shared.get(i).sync(), "geometry " + i + ", seed " + seed);
