@@ -64,6 +64,18 @@ final class LeakPaths {
         return out;
     }
 
+    /**
+     * The real image {@code name}, or empty where pydicom or that file is missing; under CI=true (which installs
+     * pydicom) a missing image is an error, so a test that needs one cannot pass without it there.
+     */
+    static java.util.Optional<Series> real(String name) {
+        java.util.Optional<Series> found = real().stream().filter(s -> s.name().equals(name)).findFirst();
+        if (found.isEmpty() && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new IllegalStateException("real image " + name + " is missing under CI (pydicom's test files)");
+        }
+        return found;
+    }
+
     // ---- exports ----
 
     record Export(String name, BiFunction<Series, Volume, Volume> apply) {

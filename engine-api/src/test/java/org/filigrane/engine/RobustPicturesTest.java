@@ -19,8 +19,7 @@ class RobustPicturesTest {
     void beforeAndAfter() throws Exception {
         Path dir = Path.of(System.getProperty("filigrane.pictures"));
         Files.createDirectories(dir);
-        LeakPaths.Series ct = LeakPaths.real().stream().filter(s -> s.name().equals("ct-head-13bit")).findFirst()
-                .orElseThrow();
+        LeakPaths.Series ct = LeakPaths.real("ct-head-13bit").orElseThrow();
         try (Watermarker wm = Watermarker.create(IssuerKey.of(RobustLayerTest.key(61)), "reference")) {
             Volume marked = wm.embed(ct.original(), new WatermarkSpec("hospital-b", "", EnumSet.of(Layer.ROBUST),
                     TamperProfile.DEFAULT, 4242, ct.window())).volume();
