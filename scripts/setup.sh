@@ -24,7 +24,9 @@ PACKAGES=(
 )
 
 # One dpkg-query for all packages: this runs before every ./filigrane command, so it must cost milliseconds.
-installed=" $(dpkg-query -W -f='${Package}:${Status}\n' "${PACKAGES[@]}" 2>/dev/null \
+# dpkg-query exits 1 when any package is unknown to dpkg (never installed): that is the answer sought, not an
+# error, so its status must not stop the script (set -e with pipefail would, silently).
+installed=" $( (dpkg-query -W -f='${Package}:${Status}\n' "${PACKAGES[@]}" 2>/dev/null || true) \
   | sed -n 's/:install ok installed$//p' | tr '\n' ' ') "
 missing=()
 for p in "${PACKAGES[@]}"; do
