@@ -605,13 +605,11 @@ final class RobustTracer {
         int slices = copy.volume.slices();
         List<List<Geometry>> geometries = new ArrayList<>();
         double bestSync = Double.NEGATIVE_INFINITY;
-        Geometry bestSyncGeometry = null;
         for (int s = 0; s < slices; s++) {
             List<Geometry> g = search(copy, s, which, keep);
             geometries.add(g);
             if (!g.isEmpty() && g.get(0).sync() > bestSync) {
                 bestSync = g.get(0).sync();
-                bestSyncGeometry = g.get(0);
             }
         }
         boolean markPresent = bestSync > 0
@@ -637,7 +635,8 @@ final class RobustTracer {
         }
         Prepared best = candidates.get(chosen.candidate);
         double bestScore = chosen.score;
-        Geometry bestGeometry = chosen.geometry != null ? chosen.geometry : bestSyncGeometry;
+        // Every scored pair carries its geometry (the slices together: the first slice's leading one).
+        Geometry bestGeometry = chosen.geometry;
         double probability = Math.min(leadBound, otherBound);
         boolean found = probability <= TraceResult.FALSE_POSITIVE_LIMIT;
         int matched = 0;
