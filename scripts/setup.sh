@@ -23,7 +23,8 @@ PACKAGES=(
   slurmctld slurmd slurm-client munge
 )
 
-# One dpkg-query for all packages: this runs before every ./filigrane command, so it must cost milliseconds.
+# One dpkg-query for all packages: this runs whenever ./filigrane builds, and before test, so it must cost
+# milliseconds.
 # dpkg-query exits 1 when any package is unknown to dpkg (never installed): that is the answer sought, not an
 # error, so its status must not stop the script (set -e with pipefail would, silently).
 installed=" $( (dpkg-query -W -f='${Package}:${Status}\n' "${PACKAGES[@]}" 2>/dev/null || true) \
